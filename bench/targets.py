@@ -1,0 +1,28 @@
+"""The speed targets from the issues: figure name -> (comparison, target, what it measures)."""
+
+TARGETS: dict[str, tuple[str, float, str]] = {
+    "costing.engine_1000x30_ms": ("<=", 50, "full results, 1,000 lines x 30 years (ms)"),
+    "costing.engine_vs_naive_ratio": (">=", 20, "plain per-line, per-year loop time / engine time"),
+    "costing.montecarlo_10k_s": ("<=", 1, "10,000 iterations, 200 lines, 50 risks, 20 years (s)"),
+    "costing.montecarlo_peak_mb": ("<=", 500, "peak memory of that simulation (MB)"),
+    "costing.irr_10k_vs_loop_ratio": (
+        ">=",
+        50,
+        "loop of numpy_financial.irr / vectorised IRR, 10,000 series",
+    ),
+    "costing.irr_max_abs_diff": ("<=", 1e-9, "largest difference from numpy_financial.irr"),
+    "costing.results_page_ms": ("<=", 300, "server time of the results page, 1,000-line model (ms)"),
+    "tendering.evaluate_200x500_s": ("<=", 2, "evaluate 200 bids x 500 lines (s)"),
+    "tendering.submit_p95_ms": ("<=", 300, "p95 bid submission, 50 concurrent submitters, PostgreSQL (ms)"),
+    "documents.bidding_document_200p_s": ("<=", 5, "a 200-page bidding document (s)"),
+    "revenue_share.import_1m_rows_s": ("<=", 10, "import 1,000,000 transactions and settle the month (s)"),
+    "revenue_share.import_1m_peak_mb": ("<=", 1000, "peak memory of that import (MB)"),
+    "revenue_share.forecast_20y_10k_s": ("<=", 2, "20-year monthly forecast, 10,000 demand simulations (s)"),
+}
+
+
+def meets(name: str, value: float) -> bool | None:
+    if name not in TARGETS:
+        return None
+    comparison, target, _ = TARGETS[name]
+    return value <= target if comparison == "<=" else value >= target

@@ -1,0 +1,1 @@
+"""Project package and shared kernel: settings, API, errors, money, audit log, rule book."""

@@ -1,0 +1,99 @@
+"""Demo organisations and people, one per role. Passwords are printed and listed in the README."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from ppp import audit
+from ppp.models import Membership, Organisation, OrganisationKind, Role, User
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    key: str
+    kind: str
+    name: str
+    name_en: str
+    tax_code: str
+    verified: bool = True
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    password: str
+    full_name: str
+    organisation: str
+    roles: tuple[str, ...]
+    is_senior: bool = False
+    superuser: bool = False
+
+
+ORGANISATIONS = [
+    DemoOrganisation("finance", OrganisationKind.REVIEWING_BODY, "Sở Tài chính tỉnh Quảng Ninh",
+                     "Quang Ninh Department of Finance", "5700100001"),
+    DemoOrganisation("agency", OrganisationKind.AGENCY, "Sở Thông tin và Truyền thông tỉnh Quảng Ninh",
+                     "Quang Ninh Department of Information and Communications", "5700100002"),
+    DemoOrganisation("vendor_a", OrganisationKind.VENDOR, "Công ty Cổ phần Giải pháp Số Việt",
+                     "Viet Digital Solutions JSC", "0101234567"),
+    DemoOrganisation("vendor_b", OrganisationKind.VENDOR, "Công ty TNHH Dịch vụ Đám mây Sông Hồng",
+                     "Red River Cloud Services Co., Ltd", "0107654321"),
+]  # fmt: skip
+
+USERS = [
+    DemoUser("admin", "Admin-Demo-2026", "Quản trị viên", "agency", (Role.ADMINISTRATOR,), superuser=True),
+    DemoUser("finance", "Finance-Demo-2026", "Nguyễn Thị Hoa", "agency", (Role.FINANCE_OFFICER,)),
+    DemoUser("evaluator", "Evaluator-Demo-2026", "Trần Văn Đức", "agency", (Role.EVALUATOR,)),
+    DemoUser("approver", "Approver-Demo-2026", "Lê Minh Tuấn", "finance", (Role.APPROVER,), is_senior=True),
+    DemoUser("approver2", "Approver2-Demo-2026", "Phạm Thu Trang", "finance", (Role.APPROVER,)),
+    DemoUser("vendor_a", "VendorA-Demo-2026", "Hoàng Văn Nam", "vendor_a", (Role.BID_PREPARER,)),
+    DemoUser("vendor_a_sign", "VendorASign-Demo-2026", "Đỗ Quang Huy", "vendor_a", (Role.SIGNATORY,)),
+    DemoUser("vendor_b", "VendorB-Demo-2026", "Vũ Thị Lan", "vendor_b", (Role.BID_PREPARER,)),
+    DemoUser("vendor_b_sign", "VendorBSign-Demo-2026", "Bùi Đức Anh", "vendor_b", (Role.SIGNATORY,)),
+]  # fmt: skip
+
+
+@transaction.atomic
+def seed() -> list[DemoUser]:
+    """Create or refresh the demo; running it again changes nothing but resets demo passwords."""
+    organisations: dict[str, Organisation] = {}
+    for spec in ORGANISATIONS:
+        organisation, _ = Organisation.objects.update_or_create(
+            tax_code=spec.tax_code,
+            defaults={
+                "kind": spec.kind,
+                "name": spec.name,
+                "name_en": spec.name_en,
+                "is_verified": spec.verified,
+                "verified_at": timezone.now() if spec.verified else None,
+            },
+        )
+        organisations[spec.key] = organisation
+    agency = organisations["agency"]
+    if agency.reviewing_body_id != organisations["finance"].pk:
+        agency.reviewing_body = organisations["finance"]
+        agency.save(update_fields=["reviewing_body"])
+    created_any = False
+    for spec in USERS:
+        user, created = User.objects.get_or_create(
+            username=spec.username,
+            defaults={"email": f"{spec.username}@demo.ppp.local", "full_name": spec.full_name},
+        )
+        created_any |= created
+        user.full_name = spec.full_name
+        user.is_superuser = user.is_staff = spec.superuser
+        user.set_password(spec.password)
+        user.save()
+        for role in spec.roles:
+            Membership.objects.update_or_create(
+                user=user,
+                organisation=organisations[spec.organisation],
+                role=role,
+                defaults={"is_senior": spec.is_senior},
+            )
+    if created_any:
+        audit.record(actor=None, actor_label="seed_demo", action="demo.seeded", after={"users": len(USERS)})
+    return USERS

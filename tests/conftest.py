@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from ppp.models import Role
+from tests.factories import member
+
+
+@pytest.fixture(autouse=True)
+def _shipped_rule_book(request):
+    """Transactional tests flush every table, the rule book's data-migration rows included; put
+    them back for whatever test runs next, so test order never matters."""
+    uses_transactions = bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+        or any(m.kwargs.get("transaction") for m in request.node.iter_markers("django_db"))
+    )
+    uses_db = (
+        uses_transactions or "db" in request.fixturenames or request.node.get_closest_marker("django_db")
+    )
+    if not uses_db:
+        return
+    request.getfixturevalue("transactional_db" if uses_transactions else "db")
+    from ppp.rulebook_seed import ensure_loaded
+
+    ensure_loaded()
+
+
+@pytest.fixture
+def api_client() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def finance_officer(db):
+    return member(Role.FINANCE_OFFICER)
+
+
+@pytest.fixture
+def approver(db):
+    return member(Role.APPROVER)
+
+
+@pytest.fixture
+def administrator(db):
+    return member(Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def bid_preparer(db):
+    return member(Role.BID_PREPARER)
