@@ -240,6 +240,8 @@ class Option(models.Model):
     description = models.TextField(_("description"), blank=True)
     competitive_neutrality = models.DecimalField(_("competitive neutrality (PV)"), **MONEY, default=0)
     competitive_neutrality_note = models.TextField(_("competitive neutrality note"), blank=True)
+    # Share (0..1) of the rule book's optimism-bias upper bound that evidence of mitigation removes.
+    optimism_bias_mitigation = models.DecimalField(_("optimism bias mitigated"), **RATE, default=0)
 
     class Meta:
         ordering = ["pk"]
@@ -249,6 +251,9 @@ class Option(models.Model):
             ),
             models.UniqueConstraint(fields=["model", "name"], name="option_unique_name"),
             models.CheckConstraint(condition=Q(kind__in=OptionKind.values), name="option_kind"),
+            models.CheckConstraint(
+                condition=_rate_between("optimism_bias_mitigation", 0, 1), name="option_optimism_mitigation"
+            ),
         ]
 
     def __str__(self) -> str:

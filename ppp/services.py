@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -25,6 +26,7 @@ from ppp.models import (
     ROLES_BY_KIND,
     ApiToken,
     Membership,
+    Notification,
     Organisation,
     OrganisationKind,
     Role,
@@ -350,3 +352,44 @@ def rule_set_save(*, actor: User, rule: RuleSet) -> RuleSet:
         after=audit.snapshot(rule),
     )
     return rule
+
+
+def notify(
+    *,
+    recipients: list[User],
+    verb: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+    obj: Any = None,
+) -> list[Notification]:
+    """An in-app notification for each person, and an email sent once the transaction commits.
+
+    Mail failures never undo the write that caused the notification: the in-app row is the record.
+    """
+    object_type = f"{obj._meta.app_label}.{obj._meta.model_name}" if obj is not None else ""
+    object_id = str(obj.pk) if obj is not None else ""
+    unique = {person.pk: person for person in recipients if person is not None}
+    rows = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=person,
+                verb=verb,
+                title=title[:255],
+                body=body,
+                link=link[:500],
+                object_type=object_type,
+                object_id=object_id,
+            )
+            for person in unique.values()
+        ]
+    )
+    addresses = [person.email for person in unique.values() if person.email]
+
+    def send() -> None:
+        for address in addresses:
+            send_mail(title[:200], f"{body}\n\n{link}".strip(), None, [address], fail_silently=True)
+
+    if addresses:
+        transaction.on_commit(send)
+    return rows

@@ -33,6 +33,7 @@ urlpatterns = [
     path("jobs/selftest/", views.job_selftest, name="job_selftest"),
     path("jobs/<uuid:job_id>/", views.job_detail, name="job_detail"),
     path("notifications/", views.notifications, name="notifications"),
+    path("costing/", include("costing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api_urls()),
