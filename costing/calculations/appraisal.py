@@ -373,7 +373,12 @@ def appraise(
 
 
 def snapshot_hash(snapshot: ModelSnapshot, overrides: Mapping[str, Any] | None = None) -> str:
-    return input_hash(snapshot, {"overrides": dict(overrides)} if overrides else None)
+    """SHA-256 of the snapshot's content. Option keys (database ids) are left out: a new version
+    copied from an approved one, with new ids, has the same content and the same hash."""
+    content = dataclasses.replace(
+        snapshot, options=tuple(dataclasses.replace(option, key="") for option in snapshot.options)
+    )
+    return input_hash(content, {"overrides": dict(overrides)} if overrides else None)
 
 
 def _uplifted_cost_by_year(appraisal: OptionAppraisal, rules: EstimateRules) -> np.ndarray:

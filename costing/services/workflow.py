@@ -37,6 +37,7 @@ from ppp import audit
 from ppp.errors import Conflict, PermissionDenied, ValidationFailed
 from ppp.models import Membership, Organisation, Role, User
 from ppp.money import MINOR_UNITS
+from ppp.permissions import has_role
 from ppp.services import notify
 
 from ._common import Errors, as_decimal, as_int, as_text, editing, engine_error, locked, record
@@ -489,7 +490,7 @@ def cost_model_new_version(*, actor: User, model: CostModel) -> CostModel:
 def cost_model_delete(*, actor: User, model: CostModel) -> None:
     """Delete a draft that was never submitted (nothing has relied on it yet)."""
     row = locked(model)
-    if not permissions.can_edit_cost_model(actor, row):
+    if not has_role(actor, Role.FINANCE_OFFICER, row.organisation):
         raise PermissionDenied(
             "cost_model.forbidden", _("Only the agency's finance officers delete its drafts.")
         )
