@@ -75,7 +75,8 @@ def filled_model(world):
         actor=world["finance"],
         option=option_of(model, "in_house"),
         data=LineData(
-            code="OPS", name="Vận hành", category="operations_staff", unit="person-year", unit_cost="200000000",
+            code="OPS", name="Vận hành", category="operations_staff", unit="person-year",
+            unit_cost="200000000",
             start_year=2026, end_year=2028, starting_quantity="2", growth_rate="0", vat_applicable=False,
         ),
     )  # fmt: skip
@@ -244,7 +245,8 @@ def test_a_generated_line_gets_its_quantities_from_start_end_and_growth(world):
         actor=world["finance"],
         option=option_of(model, "in_house"),
         data=LineData(
-            code="USERS", name="Người dùng", category="licences_subscriptions", unit="user", unit_cost="120000",
+            code="USERS", name="Người dùng", category="licences_subscriptions", unit="user",
+            unit_cost="120000",
             start_year=2027, end_year=2029, starting_quantity="1000", growth_rate="0.1",
         ),
     )  # fmt: skip
