@@ -32,6 +32,7 @@ class DemoUser:
     superuser: bool = False
 
 
+AGENCY_TAX_CODE = "5700100002"
 ORGANISATIONS = [
     DemoOrganisation("finance", OrganisationKind.REVIEWING_BODY, "Sở Tài chính tỉnh Quảng Ninh",
                      "Quang Ninh Department of Finance", "5700100001"),

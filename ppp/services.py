@@ -385,10 +385,11 @@ def notify(
         ]
     )
     addresses = [person.email for person in unique.values() if person.email]
+    absolute = f"{settings.SITE_URL.rstrip('/')}{link}" if link.startswith("/") else link
 
     def send() -> None:
         for address in addresses:
-            send_mail(title[:200], f"{body}\n\n{link}".strip(), None, [address], fail_silently=True)
+            send_mail(title[:200], f"{body}\n\n{absolute}".strip(), None, [address], fail_silently=True)
 
     if addresses:
         transaction.on_commit(send)

@@ -5,15 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
+from costing import demo as costing_demo
 from ppp import demo
+from ppp.models import Organisation, User
 
 
 class Command(BaseCommand):
     help = "Create the demo agency, reviewing body, two vendors and one user per role."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The demo's own submissions and approvals would otherwise print their emails to the console.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            self._seed()
+
+    def _seed(self) -> None:
         users = demo.seed()
+        agency = Organisation.objects.get(tax_code=demo.AGENCY_TAX_CODE)
+        models = costing_demo.seed(
+            agency=agency,
+            finance=User.objects.get(username="finance"),
+            approver=User.objects.get(username="approver"),
+        )
+        for name in models:
+            self.stdout.write(f"Cost model created: {name}")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/login/ as:"))
         for spec in users:
             roles = ", ".join(str(role) for role in spec.roles)
