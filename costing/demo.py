@@ -89,9 +89,12 @@ RISKS = {
     "in_house": [
         _risk("R1", "Vượt chi phí phát triển phần mềm", "0.4", "1000000000", "2500000000", "6000000000",
               2026, 2026, "0.3", "pert"),
-        _risk("R2", "Chậm tiến độ triển khai", "0.3", "500000000", "1200000000", "3000000000", 2026, 2027, "0.5"),
-        _risk("R3", "Sự cố an toàn thông tin", "0.15", "300000000", "800000000", "4000000000", 2027, 2035, "0.6"),
-        _risk("R4", "Biến động nhân sự vận hành", "0.5", "100000000", "300000000", "600000000", 2028, 2035, "1"),
+        _risk("R2", "Chậm tiến độ triển khai", "0.3", "500000000", "1200000000", "3000000000",
+              2026, 2027, "0.5"),
+        _risk("R3", "Sự cố an toàn thông tin", "0.15", "300000000", "800000000", "4000000000",
+              2027, 2035, "0.6"),
+        _risk("R4", "Biến động nhân sự vận hành", "0.5", "100000000", "300000000", "600000000",
+              2028, 2035, "1"),
     ],
     "service_hire": [
         _risk("R1", "Tăng giá khi gia hạn hợp đồng", "0.3", "500000000", "1000000000", "2000000000",
@@ -102,7 +105,8 @@ RISKS = {
     "ppp": [
         _risk("R1", "Nhu cầu sử dụng thấp hơn dự báo", "0.3", "500000000", "1500000000", "4000000000",
               2028, 2035, "0.5"),
-        _risk("R2", "Thay đổi quy định pháp luật", "0.1", "500000000", "1000000000", "3000000000", 2027, 2035, "1"),
+        _risk("R2", "Thay đổi quy định pháp luật", "0.1", "500000000", "1000000000", "3000000000",
+              2027, 2035, "1"),
     ],
 }  # fmt: skip
 
@@ -141,7 +145,8 @@ def seed(*, agency: Organisation, finance: User, approver: User) -> list[str]:
             actor=finance,
             organisation=agency,
             name=PORTAL,
-            purpose="Cung cấp dịch vụ công trực tuyến toàn trình cho người dân và doanh nghiệp trên địa bàn tỉnh.",
+            purpose="Cung cấp dịch vụ công trực tuyến toàn trình cho người dân và doanh nghiệp "
+            "trên địa bàn tỉnh.",
             base_year=BASE_YEAR,
             horizon=HORIZON,
             basis="real",
