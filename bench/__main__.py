@@ -14,7 +14,7 @@ import platform
 import sys
 from pathlib import Path
 
-from bench.targets import TARGETS, meets
+from bench.targets import NOTES, TARGETS, meets
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,6 +62,10 @@ def write_table(results: dict[str, float]) -> None:
         met = "" if value is None else ("yes" if meets(key, value) else "NO")
         target_text = f"{comparison} {target:g}" if comparison else ""
         lines.append(f"| `{key}` | {shown} | {target_text} | {met} | {what} |")
+    notes = [(key, text) for key, text in NOTES.items() if key in results]
+    if notes:
+        lines += ["", "## Notes", ""]
+        lines += [f"- `{key}`: {text}" for key, text in notes]
     (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines) + "\n")
 
 

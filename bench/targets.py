@@ -12,12 +12,25 @@ TARGETS: dict[str, tuple[str, float, str]] = {
     ),
     "costing.irr_max_abs_diff": ("<=", 1e-9, "largest difference from numpy_financial.irr"),
     "costing.results_page_ms": ("<=", 300, "server time of the results page, 1,000-line model (ms)"),
+    "costing.results_page_query_growth": ("<=", 0, "results page queries, 1,000 lines minus 100 lines"),
     "tendering.evaluate_200x500_s": ("<=", 2, "evaluate 200 bids x 500 lines (s)"),
     "tendering.submit_p95_ms": ("<=", 300, "p95 bid submission, 50 concurrent submitters, PostgreSQL (ms)"),
     "documents.bidding_document_200p_s": ("<=", 5, "a 200-page bidding document (s)"),
     "revenue_share.import_1m_rows_s": ("<=", 10, "import 1,000,000 transactions and settle the month (s)"),
     "revenue_share.import_1m_peak_mb": ("<=", 1000, "peak memory of that import (MB)"),
     "revenue_share.forecast_20y_10k_s": ("<=", 2, "20-year monthly forecast, 10,000 demand simulations (s)"),
+}
+
+# What a reader needs to read a figure honestly, printed under the table.
+NOTES: dict[str, str] = {
+    "costing.engine_vs_naive_ratio": (
+        "The loop (`naive_results`) computes every series and total the engine returns, in Decimal, "
+        "from the same validated Decimal inputs. Both pay for turning 30,000 Decimal quantities into "
+        "numbers: about 0.25 us each through Decimal's text form, some 7 ms of the engine's time, while "
+        "the vectorised kernel itself takes about 1 ms (`costing.engine_kernel_1000x30_ms`). The ratio "
+        "is bounded by that crossing, not by the arithmetic; reaching 20 needs the quantities to reach "
+        "the engine as arrays rather than as one Decimal per cell."
+    ),
 }
 
 

@@ -31,7 +31,7 @@ from .inputs import (
     validate_model,
 )
 from .irr import IrrResult, irr_many, irr_one
-from .naive import compute_naive
+from .naive import NaiveResults, compute_naive, naive_results
 from .receipts import ENGINE_VERSION, canonical_json, input_hash
 from .risk import RiskExpectedValue, RiskInput, Simulation, risk_expected_values, simulate, validate_risks
 from .sensitivity import TornadoBar, apply_overrides, tornado
@@ -53,6 +53,7 @@ __all__ = [
     "IrrResult",
     "LineInput",
     "ModelInput",
+    "NaiveResults",
     "PscInput",
     "Results",
     "RiskExpectedValue",
@@ -75,6 +76,7 @@ __all__ = [
     "input_hash",
     "irr_many",
     "irr_one",
+    "naive_results",
     "project_management_amount",
     "psc_total",
     "risk_expected_values",

@@ -264,26 +264,88 @@ def _quantity_matrix(lines: tuple[LineInput, ...], horizon: int) -> np.ndarray:
     return matrix
 
 
+_NUMBER_TYPES = frozenset({Decimal, int})
+
+
+def _lines_look_valid(lines: tuple[LineInput, ...], horizon: int) -> bool:
+    """A cheap pass over the structure of every line (types, codes, kinds, categories, lengths).
+
+    True means each line passes `_check_line` except possibly for the values of its unit cost and
+    escalation, which `prepare` checks as arrays. False sends `prepare` to the per-line checks,
+    which name the first bad field.
+    """
+    seen: set[str] = set()
+    for line in lines:
+        if type(line) is not LineInput:
+            return False
+        code = line.code
+        if type(code) is not str or not code.strip() or code in seen:
+            return False
+        seen.add(code)
+        categories = CATEGORIES_BY_KIND.get(line.kind)
+        if categories is None or line.category not in categories or type(line.name) is not str:
+            return False
+        if type(line.vat_applicable) is not bool or type(line.quantities) is not tuple:
+            return False
+        if len(line.quantities) != horizon:
+            return False
+        cycle = line.refresh_cycle_years
+        if cycle is not None and (
+            type(cycle) is not int or line.kind != "capex" or not 1 <= cycle <= horizon
+        ):
+            return False
+        if type(line.unit_cost) not in _NUMBER_TYPES:
+            return False
+        escalation = line.escalation_rate
+        if escalation is not None and type(escalation) not in _NUMBER_TYPES:
+            return False
+    return True
+
+
+def _amount_arrays(lines: tuple[LineInput, ...], general: float) -> tuple[np.ndarray, np.ndarray]:
+    unit_cost = np.array([float(line.unit_cost) for line in lines], dtype=np.float64)
+    escalation = np.array(
+        [general if line.escalation_rate is None else float(line.escalation_rate) for line in lines],
+        dtype=np.float64,
+    )
+    return unit_cost.reshape(len(lines)), escalation.reshape(len(lines))
+
+
 def prepare(model: ModelInput) -> PreparedModel:
-    """Validate `model` and convert it to arrays. Raises CalculationInputError naming the field."""
+    """Validate `model` and convert it to arrays. Raises CalculationInputError naming the field.
+
+    The common case, a valid model, is checked in bulk: one structural pass over the lines and
+    array checks of the amounts. Anything odd is checked again line by line, field by field, so
+    that the error names the first bad field exactly as `_check_line` would.
+    """
     _check_model_scalars(model)
     horizon = model.horizon
-    seen: set[str] = set()
-    for index, line in enumerate(model.lines):
-        _check_line(index, line, horizon, seen)
     lines = model.lines
     general = float(model.general_escalation)
+    bulk_ok = False
+    if _lines_look_valid(lines, horizon):
+        try:
+            unit_cost, escalation = _amount_arrays(lines, general)
+        except ValueError:  # a signalling NaN cannot become a float: the line checks name it
+            pass
+        else:
+            bulk_ok = (
+                bool(np.isfinite(unit_cost).all())
+                and bool((unit_cost >= 0).all())
+                and bool(np.isfinite(escalation).all())
+                and bool(((escalation >= -1) & (escalation <= 1)).all())
+            )
+    if not bulk_ok:
+        seen: set[str] = set()
+        for index, line in enumerate(lines):
+            _check_line(index, line, horizon, seen)
+        unit_cost, escalation = _amount_arrays(lines, general)
     quantities = _quantity_matrix(lines, horizon)
     cycles = np.array([line.refresh_cycle_years or horizon for line in lines], dtype=np.int64)
     if (cycles < horizon).any():
         # Period t of a refreshed line buys what period t mod N bought.
         source = np.arange(horizon)[None, :] % cycles[:, None]
         quantities = np.take_along_axis(quantities, source, axis=1)
-    unit_cost = np.array([float(line.unit_cost) for line in lines], dtype=np.float64)
-    escalation = np.array(
-        [general if line.escalation_rate is None else float(line.escalation_rate) for line in lines],
-        dtype=np.float64,
-    )
     if not np.isfinite(unit_cost).all():  # a Decimal too large for float64
         index = int(np.flatnonzero(~np.isfinite(unit_cost))[0])
         raise CalculationInputError(f"lines[{index}].unit_cost", "is too large")
