@@ -37,9 +37,9 @@ from costing.calculations import (
     ModelInput,
     RiskInput,
     compute,
-    naive_results,
     generate_quantities,
     irr_many,
+    naive_results,
     simulate,
 )
 from costing.calculations.engine import compute_prepared
