@@ -8,6 +8,8 @@ calendar year base_year + t. Writes go through costing.services, reads through c
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -15,9 +17,16 @@ from django.utils.translation import gettext_lazy as _
 
 HORIZON_MIN = 1
 HORIZON_MAX = 30
-RATE = {"max_digits": 9, "decimal_places": 6}  # rates and shares: fractions with 6 decimal places
-MONEY = {"max_digits": 20, "decimal_places": 4}  # amounts in the model's currency
-QUANTITY = {"max_digits": 20, "decimal_places": 6}
+
+
+class _DecimalShape(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+RATE: _DecimalShape = {"max_digits": 9, "decimal_places": 6}  # rates and shares: fractions, 6 places
+MONEY: _DecimalShape = {"max_digits": 20, "decimal_places": 4}  # amounts in the model's currency
+QUANTITY: _DecimalShape = {"max_digits": 20, "decimal_places": 6}
 # Units offered on the pages; a line may name any other unit.
 SUGGESTED_UNITS = ("user", "device", "server", "transaction", "month", "GB", "licence", "lump sum")
 

@@ -86,6 +86,7 @@ def simulation_run(
     if not isinstance(include_optimism_bias, bool):
         errors.add("include_optimism_bias", _("must be true or false"))
     errors.raise_if_any("simulation.invalid", _("The simulation cannot run with these settings."))
+    assert count is not None and chosen_seed is not None  # both checked above
     snapshot = selectors.cost_model_snapshot(model=model)
     parameters = {"iterations": count, "seed": chosen_seed, "include_optimism_bias": include_optimism_bias}
     input_hash = snapshot_hash(snapshot, {"simulation": parameters})

@@ -278,7 +278,7 @@ def _clean_quantities(errors: Errors, model: CostModel, data: LineData) -> dict[
             % {"n": model.horizon, "first": first, "last": last, "got": len(values)},
         )
         return {}
-    quantities = []
+    texts: list[str] = []
     for period, value in enumerate(values):
         quantity = as_decimal(
             errors,
@@ -288,9 +288,9 @@ def _clean_quantities(errors: Errors, model: CostModel, data: LineData) -> dict[
             maximum=LARGEST_QUANTITY,
             places=QUANTITY_PLACES,
         )
-        quantities.append(str(quantity) if quantity is not None else "0")
+        texts.append(str(quantity) if quantity is not None else "0")
     return {
-        "quantities": quantities,
+        "quantities": texts,
         "start_year": None,
         "end_year": None,
         "starting_quantity": None,
@@ -437,7 +437,9 @@ def lines_save(*, actor: User, option: Option, rows: list[LineData]) -> list[Cos
         seen = {line.code for line in untouched}
         for index, _data, cleaned in plans:
             code = cleaned.get("code")
-            if code and code in seen:
+            if not code:
+                continue
+            if code in seen:
                 errors.add(f"lines[{index}].code", _("another line of this option has this code"))
             seen.add(code)
         errors.raise_if_any("cost_line.invalid", _("The lines cannot be saved; nothing was changed."))
