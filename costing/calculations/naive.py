@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
-from .inputs import ModelInput, power, validate_model
+from .inputs import ModelInput, power, quantity_decimal, validate_model
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def naive_results(model: ModelInput) -> NaiveResults:
             rows: dict[str, list[Decimal]] = {name: [] for name in matrices}
             line_pv = Decimal(0)
             for period in range(model.horizon):
-                quantity = line.quantities[period % cycle if cycle else period]
+                quantity = quantity_decimal(line.quantities[period % cycle if cycle else period])
                 base = line.unit_cost * quantity
                 if model.basis == "nominal":
                     nominal_ex = base * power(one + escalation, period)

@@ -10,6 +10,8 @@ import math
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
+
 ENGINE_VERSION = "costing-engine/1"
 
 
@@ -40,6 +42,9 @@ def _plain(value: Any) -> Any:
         return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
+    if isinstance(value, np.ndarray):
+        # Quantities as an array hash like the same quantities as Decimals.
+        return [_canonical_decimal(Decimal(repr(float(item)))) for item in value.tolist()]
     raise TypeError(f"cannot put {type(value).__name__} in canonical JSON")
 
 

@@ -7,8 +7,17 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import numpy as np
+
 from .engine import compute
-from .inputs import CalculationInputError, LineInput, ModelInput, decimal_value, validate_model
+from .inputs import (
+    CalculationInputError,
+    LineInput,
+    ModelInput,
+    decimal_value,
+    quantity_array,
+    validate_model,
+)
 
 DRIVERS = ("discount_rate", "escalation", "quantities", "unit_costs")
 MODEL_KEYS = ("discount_rate", "general_escalation", "vat_rate")
@@ -38,6 +47,14 @@ def _override_value(value: Any, key: str, *, allow_none: bool = False) -> Decima
     return decimal_value(value, key)
 
 
+def _scaled(quantities: Any, factor: Decimal) -> Any:
+    if factor == 1:
+        return quantities
+    if isinstance(quantities, np.ndarray):
+        return quantity_array(quantities * float(factor))
+    return tuple(q * factor for q in quantities)
+
+
 def _scale_lines(
     model: ModelInput, *, quantity: Decimal = Decimal(1), unit_cost: Decimal = Decimal(1)
 ) -> ModelInput:
@@ -45,7 +62,7 @@ def _scale_lines(
         dataclasses.replace(
             line,
             unit_cost=line.unit_cost * unit_cost,
-            quantities=tuple(q * quantity for q in line.quantities) if quantity != 1 else line.quantities,
+            quantities=_scaled(line.quantities, quantity),
         )
         for line in model.lines
     )
