@@ -166,6 +166,8 @@ class Appraisal:
     options: tuple[OptionAppraisal, ...]
     psc: PscInput | None
     psc_total: Decimal | None
+    # Scenario keys naming a line that no option has any more (deleted after the scenario was saved).
+    ignored_overrides: tuple[str, ...] = ()
 
     def option(self, key: str) -> OptionAppraisal:
         for appraisal in self.options:
@@ -369,7 +371,20 @@ def appraise(
         options=tuple(appraisals),
         psc=psc_input,
         psc_total=psc_sum,
+        ignored_overrides=unmatched_overrides(snapshot, overrides or {}),
     )
+
+
+def unmatched_overrides(snapshot: ModelSnapshot, overrides: Mapping[str, Any]) -> tuple[str, ...]:
+    """Line overrides whose line code no option has: they change nothing, and the reader must know."""
+    codes = {line.code for option in snapshot.options for line in option.lines}
+    unmatched = []
+    for key in overrides:
+        if isinstance(key, str) and key.startswith("lines.") and key.count(".") >= 2:
+            code, attribute = key[len("lines.") :].rsplit(".", 1)
+            if attribute in LINE_KEYS and code not in codes:
+                unmatched.append(key)
+    return tuple(unmatched)
 
 
 def snapshot_hash(snapshot: ModelSnapshot, overrides: Mapping[str, Any] | None = None) -> str:
@@ -609,6 +624,7 @@ def appraisal_summary(appraisal: Appraisal) -> dict[str, Any]:
             "total": str(appraisal.psc_total),
         },
         "options": options,
+        "ignored_overrides": list(appraisal.ignored_overrides),
     }
 
 

@@ -314,3 +314,10 @@ def test_optimism_bias_uplifts_capex_by_200_percent_and_opex_by_41_percent_less_
         appraise(half, tornado_percent=None), iterations=100, seed=1, include_optimism_bias=True
     )
     assert round(mitigated[0].simulation.base_npv) == round(2_144_557_823.1292517 * 1.205)
+
+
+def test_a_scenario_key_for_a_line_that_no_longer_exists_is_reported_not_silently_dropped():
+    appraisal = appraise(snapshot(), {"lines.GONE.unit_cost": "1", "lines.FEE.unit_cost": "700000000"})
+    assert appraisal.ignored_overrides == ("lines.GONE.unit_cost",)
+    assert appraisal_summary(appraisal)["ignored_overrides"] == ["lines.GONE.unit_cost"]
+    assert appraise(snapshot()).ignored_overrides == ()
