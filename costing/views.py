@@ -141,4 +141,3 @@ def receipts(request, *args, **kwargs):
 
 def receipt_store(request, *args, **kwargs):
     return HttpResponse(status=501)
-

@@ -1,8 +1,9 @@
 """The one NinjaAPI under /api/v1/: mounts each app's router and maps every error to one shape.
 
 Every 4xx body is {code, message, fields}. DomainError subclasses carry their status; pydantic
-validation errors become 400 with the offending field paths; nothing becomes a 500. Unknown paths
-under /api/v1/ and wrong methods get the same shape (see `api_urls`).
+validation errors become 400 with the offending field paths; an oversized body is a 413 and too many
+parameters a 400; nothing becomes a 500. Unknown paths under /api/v1/ and wrong methods get the same
+shape (see `api_urls`).
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from ppp.auth import AUTH, TOKEN_REJECTED
@@ -30,6 +33,9 @@ api = NinjaAPI(
     auth=AUTH,
     urls_namespace="api",
     docs_url="/docs",
+    # Swagger UI comes from ninja's static files ("ninja" in INSTALLED_APPS), and must not send the
+    # schema to the online validator either: nothing is fetched from outside at run time.
+    docs=Swagger(settings={"validatorUrl": None}),
     openapi_url="/openapi.json",
 )
 
@@ -121,6 +127,23 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
             request, 403, "auth.csrf_failed", _("CSRF check failed: send the X-CSRFToken header.")
         )
     return error_response(request, exc.status_code, f"http.{exc.status_code}", message)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_request_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return error_response(
+        request,
+        413,
+        "request.too_large",
+        _("The request body is too large."),
+        {"body": _("larger than %(limit)s bytes") % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}},
+    )
+
+
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def on_too_many_fields(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(request, 400, "request.too_many_fields", _("The request has too many parameters."))
 
 
 @api.exception_handler(Http404)

@@ -119,6 +119,14 @@ def compute_hash(previous_hash: str, entry: AuditEntry) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def actor_organisation(user: Any) -> Organisation | None:
+    """The organisation an entry about a person's own action belongs to: their first membership by
+    organisation name (a stable choice for people in several), or None for someone with none."""
+    if user is None or not getattr(user, "pk", None):
+        return None
+    return Organisation.objects.filter(memberships__user_id=user.pk).order_by("name", "pk").first()
+
+
 def record(
     *,
     actor: User | None,

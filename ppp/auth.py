@@ -4,8 +4,10 @@ sign-in through django.contrib.auth so that django-axes counts failures and lock
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
+from django.conf import settings
 from django.contrib import auth as django_auth
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -14,7 +16,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
-from ppp import services
+from ppp import selectors, services
 from ppp.errors import DomainError
 from ppp.models import User
 
@@ -42,6 +44,33 @@ def locked_out_error() -> LockedOut:
     )
 
 
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address (AXES_CLIENT_IP_CALLABLE; the audit log uses it too).
+
+    With TRUSTED_PROXY_COUNT = N proxies in front of the app, each appends the address it was reached
+    from to X-Forwarded-For, so the client is the N-th entry from the right; whatever the client itself
+    put to the left is ignored (it could be forged). With N = 0, or a header that does not hold N valid
+    entries, the peer's REMOTE_ADDR is the address.
+    """
+    peer = request.META.get("REMOTE_ADDR") or None
+    count = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
+    if count <= 0:
+        return peer
+    entries = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(entries) < count or not entries[-count]:
+        return peer
+    try:
+        return str(ipaddress.ip_address(entries[-count]))
+    except ValueError:
+        return peer
+
+
+def bearer_secret(request: HttpRequest) -> str | None:
+    """The secret of an `Authorization: Bearer ...` header ("" when it is empty), None without one."""
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    return secret.strip() if scheme.lower() == "bearer" else None
+
+
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer ppp_...`. Stored hashed; revoked and expired tokens are refused."""
 
@@ -55,13 +84,21 @@ class TokenAuth(HttpBearer):
 
 
 class SessionWithCsrf(SessionAuth):
-    """The Django session cookie; unsafe methods need the CSRF token as for any form.
+    """The Django session cookie; unsafe methods need the CSRF token as for any form. A request that
+    sends a bearer token is judged by the token alone.
 
     The CSRF check runs only when there is a signed-in session to protect: an anonymous request (or one
     whose bearer token was refused) gets a 401 that says so, not a confusing CSRF failure.
     """
 
     def __call__(self, request: HttpRequest) -> Any:
+        secret = bearer_secret(request)
+        if secret is not None:
+            # An explicit credential decides alone: the session cookie that a browser or a script
+            # happens to send beside a refused token must not stand in for it.
+            if not getattr(request, TOKEN_REJECTED, False) and selectors.api_token_user(secret) is None:
+                setattr(request, TOKEN_REJECTED, True)
+            return None
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -59,42 +60,68 @@ USERS = [
 
 @transaction.atomic
 def seed() -> list[DemoUser]:
-    """Create or refresh the demo; running it again changes nothing but resets demo passwords."""
+    """Create whatever part of the demo is missing. Rows that exist are left as they are (an
+    administrator may have renamed, unverified or re-graded them), with one exception: a demo person
+    whose password is no longer the one in the README gets it back, and the audit log says so."""
     organisations: dict[str, Organisation] = {}
-    for spec in ORGANISATIONS:
-        organisation, _ = Organisation.objects.update_or_create(
-            tax_code=spec.tax_code,
+    for organisation_spec in ORGANISATIONS:
+        organisation, _ = Organisation.objects.get_or_create(
+            tax_code=organisation_spec.tax_code,
             defaults={
-                "kind": spec.kind,
-                "name": spec.name,
-                "name_en": spec.name_en,
-                "is_verified": spec.verified,
-                "verified_at": timezone.now() if spec.verified else None,
+                "kind": organisation_spec.kind,
+                "name": organisation_spec.name,
+                "name_en": organisation_spec.name_en,
+                "is_verified": organisation_spec.verified,
+                "verified_at": timezone.now() if organisation_spec.verified else None,
             },
         )
-        organisations[spec.key] = organisation
+        organisations[organisation_spec.key] = organisation
     agency = organisations["agency"]
-    if agency.reviewing_body_id != organisations["finance"].pk:
+    if agency.reviewing_body_id is None:
         agency.reviewing_body = organisations["finance"]
         agency.save(update_fields=["reviewing_body"])
     created_any = False
-    for spec in USERS:
+    for user_spec in USERS:
         user, created = User.objects.get_or_create(
-            username=spec.username,
-            defaults={"email": f"{spec.username}@demo.ppp.local", "full_name": spec.full_name},
+            username=user_spec.username,
+            defaults={
+                "email": f"{user_spec.username}@demo.ppp.local",
+                "full_name": user_spec.full_name,
+                "is_superuser": user_spec.superuser,
+                "is_staff": user_spec.superuser,
+                "password": make_password(user_spec.password),
+            },
         )
         created_any |= created
-        user.full_name = spec.full_name
-        user.is_superuser = user.is_staff = spec.superuser
-        user.set_password(spec.password)
-        user.save()
-        for role in spec.roles:
-            Membership.objects.update_or_create(
+        if not created and not user.check_password(user_spec.password):
+            # The README lists these passwords; a demo whose logins do not work is no demo.
+            user.set_password(user_spec.password)
+            user.save(update_fields=["password"])
+            audit.record(
+                actor=None,
+                actor_label="seed_demo",
+                action="demo.password_reset",
+                obj=user,
+                organisation=audit.actor_organisation(user) or organisations[user_spec.organisation],
+                after={
+                    "username": user.username,
+                    "reason": "the password differed from the one in the README",
+                },
+            )
+        for role in user_spec.roles:
+            Membership.objects.get_or_create(
                 user=user,
-                organisation=organisations[spec.organisation],
+                organisation=organisations[user_spec.organisation],
                 role=role,
-                defaults={"is_senior": spec.is_senior},
+                defaults={"is_senior": user_spec.is_senior},
             )
     if created_any:
-        audit.record(actor=None, actor_label="seed_demo", action="demo.seeded", after={"users": len(USERS)})
+        # The demo's administrator belongs to the agency: the entry is filed under it.
+        audit.record(
+            actor=None,
+            actor_label="seed_demo",
+            action="demo.seeded",
+            organisation=agency,
+            after={"users": len(USERS)},
+        )
     return USERS

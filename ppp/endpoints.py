@@ -13,11 +13,12 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from ppp import auth, jobs, selectors, services
 from ppp.errors import NotFound, ValidationFailed
 from ppp.models import Organisation, OrganisationKind, User
+from ppp.pagination import Pagination
 from ppp.schemas import (
     ApiTokenCreatedOut,
     ApiTokenIn,
@@ -146,7 +147,7 @@ def vendor_register(request: HttpRequest, payload: VendorRegistrationIn) -> Stat
     response={200: list[OrganisationOut], **ERRORS},
     summary="Organisations I can see (administrators: all), optionally by kind and verification",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def organisation_list(  # type: ignore[no-untyped-def]
     request: HttpRequest,
     kind: str = Query("", max_length=20, description="agency, vendor or reviewing_body"),
@@ -251,7 +252,7 @@ def token_revoke(request: HttpRequest, token_id: int):  # type: ignore[no-untype
 @router.get(
     "/audit", response={200: list[AuditEntryOut], **ERRORS}, summary="Audit log (administrators, reviewers)"
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def audit_list(  # type: ignore[no-untyped-def]
     request: HttpRequest,
     object_type: str = Query("", max_length=100),
@@ -283,6 +284,6 @@ def job_selftest(request: HttpRequest, payload: JobIn):  # type: ignore[no-untyp
 
 
 @router.get("/notifications", response={200: list[NotificationOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def notification_list(request: HttpRequest):  # type: ignore[no-untyped-def]
     return selectors.notification_list_for(user=request.user)  # type: ignore[arg-type]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ppp import permissions
@@ -50,6 +53,34 @@ def user_get_for(*, user: User, pk: int) -> User:
 
 def api_token_list_for(*, user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user)
+
+
+def hash_token(secret: str) -> str:
+    """What is stored of a token secret: its SHA-256, hex."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def api_token_live(secret: str) -> ApiToken | None:
+    """The live token whose secret this is (with its user), or None: unknown, revoked, expired and a
+    deactivated owner all look the same."""
+    if not secret.startswith(settings.API_TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=hash_token(secret), revoked_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    return token
+
+
+def api_token_user(secret: str) -> User | None:
+    """The person behind a live token, or None; reads only (services.api_token_authenticate also
+    records the use)."""
+    token = api_token_live(secret)
+    return token.user if token is not None else None
 
 
 def api_token_get_for(*, user: User, pk: int) -> ApiToken:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from typing import Any
 
@@ -20,7 +19,7 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 
-from ppp import audit, permissions
+from ppp import audit, permissions, selectors
 from ppp.errors import Conflict, PermissionDenied, ValidationFailed
 from ppp.models import (
     ROLES_BY_KIND,
@@ -106,6 +105,45 @@ def vendor_register(
     return user
 
 
+def _duplicate_tax_code() -> ValidationFailed:
+    return ValidationFailed(
+        "organisation.duplicate_tax_code",
+        _("An organisation with this tax code exists."),
+        {"tax_code": _("already registered")},
+    )
+
+
+def organisation_validate(
+    *,
+    tax_code: str,
+    reviewing_body: Organisation | None,
+    kind: str | None = None,
+    pk: int | None = None,
+) -> None:
+    """Raise ValidationFailed when an organisation cannot be created with this kind, or (with `pk`)
+    changed to these values. The admin form calls it to show the problem next to the field."""
+    if kind is not None and kind not in (OrganisationKind.AGENCY, OrganisationKind.REVIEWING_BODY):
+        raise ValidationFailed(
+            "organisation.invalid_kind",
+            _("Administrators create agencies and reviewing bodies; vendors register themselves."),
+            {"kind": _("must be agency or reviewing_body")},
+        )
+    if reviewing_body is not None and (
+        reviewing_body.kind != OrganisationKind.REVIEWING_BODY or (pk is not None and reviewing_body.pk == pk)
+    ):
+        raise ValidationFailed(
+            "organisation.invalid_reviewing_body",
+            _("The reviewing body must be an organisation of kind reviewing body."),
+            {"reviewing_body_id": _("not a reviewing body")},
+        )
+    if tax_code:
+        holders = Organisation.objects.filter(tax_code=tax_code)
+        if pk is not None:
+            holders = holders.exclude(pk=pk)
+        if holders.exists():
+            raise _duplicate_tax_code()
+
+
 @transaction.atomic
 def organisation_create(
     *,
@@ -117,27 +155,11 @@ def organisation_create(
     address: str = "",
     reviewing_body: Organisation | None = None,
 ) -> Organisation:
-    """Administrators create agencies and reviewing bodies (vendors register themselves)."""
+    """Administrators create agencies and reviewing bodies (vendors register themselves); they are
+    verified from the start."""
     if not permissions.can_manage_organisations(actor):
         raise PermissionDenied("organisation.forbidden", _("Only administrators create organisations."))
-    if kind not in (OrganisationKind.AGENCY, OrganisationKind.REVIEWING_BODY):
-        raise ValidationFailed(
-            "organisation.invalid_kind",
-            _("Administrators create agencies and reviewing bodies; vendors register themselves."),
-            {"kind": _("must be agency or reviewing_body")},
-        )
-    if reviewing_body is not None and reviewing_body.kind != OrganisationKind.REVIEWING_BODY:
-        raise ValidationFailed(
-            "organisation.invalid_reviewing_body",
-            _("The reviewing body must be an organisation of kind reviewing body."),
-            {"reviewing_body_id": _("not a reviewing body")},
-        )
-    if tax_code and Organisation.objects.filter(tax_code=tax_code).exists():
-        raise ValidationFailed(
-            "organisation.duplicate_tax_code",
-            _("An organisation with this tax code exists."),
-            {"tax_code": _("already registered")},
-        )
+    organisation_validate(kind=kind, tax_code=tax_code, reviewing_body=reviewing_body)
     try:
         # The unique tax code decides a race between two creations (a 400, not a 500).
         with transaction.atomic():
@@ -152,15 +174,54 @@ def organisation_create(
                 verified_at=timezone.now(),
             )
     except IntegrityError:
-        raise ValidationFailed(
-            "organisation.duplicate_tax_code",
-            _("An organisation with this tax code exists."),
-            {"tax_code": _("already registered")},
-        ) from None
+        raise _duplicate_tax_code() from None
     audit.record(
-        actor=actor, action="organisation.created", obj=organisation, after=audit.snapshot(organisation)
+        actor=actor,
+        action="organisation.created",
+        obj=organisation,
+        organisation=organisation,
+        after=audit.snapshot(organisation),
     )
     return organisation
+
+
+@transaction.atomic
+def organisation_update(
+    *,
+    actor: User,
+    organisation: Organisation,
+    name: str,
+    name_en: str = "",
+    tax_code: str = "",
+    address: str = "",
+    reviewing_body: Organisation | None = None,
+) -> Organisation:
+    """Change an organisation's particulars (not its kind: the roles of its people depend on it, nor
+    its verification, which has its own service). A change that changes nothing writes nothing."""
+    if not permissions.can_manage_organisations(actor):
+        raise PermissionDenied("organisation.forbidden", _("Only administrators change organisations."))
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation_validate(tax_code=tax_code, reviewing_body=reviewing_body, pk=locked.pk)
+    before = audit.snapshot(locked)
+    locked.name, locked.name_en, locked.tax_code, locked.address = name, name_en, tax_code, address
+    locked.reviewing_body = reviewing_body
+    after = audit.snapshot(locked)
+    if after == before:
+        return locked
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=["name", "name_en", "tax_code", "address", "reviewing_body"])
+    except IntegrityError:
+        raise _duplicate_tax_code() from None
+    audit.record(
+        actor=actor,
+        action="organisation.changed",
+        obj=locked,
+        organisation=locked,
+        before=before,
+        after=after,
+    )
+    return locked
 
 
 @transaction.atomic
@@ -185,18 +246,23 @@ def organisation_verify(*, actor: User, organisation: Organisation) -> Organisat
     return locked
 
 
-@transaction.atomic
-def membership_add(
-    *, actor: User, user: User, organisation: Organisation, role: str, is_senior: bool = False
-) -> Membership:
-    if not permissions.can_manage_organisations(actor):
-        raise PermissionDenied("membership.forbidden", _("Only administrators grant roles."))
+def membership_validate(*, organisation: Organisation, role: str) -> None:
+    """Raise ValidationFailed when the role does not exist in this kind of organisation (ROLES_BY_KIND)."""
     if role not in ROLES_BY_KIND.get(organisation.kind, frozenset()):
         raise ValidationFailed(
             "membership.invalid_role",
             _("This role does not exist in this kind of organisation."),
             {"role": _("not allowed for %(kind)s") % {"kind": organisation.get_kind_display()}},
         )
+
+
+@transaction.atomic
+def membership_add(
+    *, actor: User, user: User, organisation: Organisation, role: str, is_senior: bool = False
+) -> Membership:
+    if not permissions.can_manage_organisations(actor):
+        raise PermissionDenied("membership.forbidden", _("Only administrators grant roles."))
+    membership_validate(organisation=organisation, role=role)
     try:
         with transaction.atomic():
             membership = Membership.objects.create(
@@ -214,6 +280,61 @@ def membership_add(
     return membership
 
 
+def _locked_membership(membership: Membership) -> Membership:
+    locked = (
+        Membership.objects.select_for_update().select_related("organisation").filter(pk=membership.pk).first()
+    )
+    if locked is None:
+        raise Conflict("membership.removed", _("The role has been removed meanwhile."))
+    return locked
+
+
+@transaction.atomic
+def membership_update(*, actor: User, membership: Membership, role: str, is_senior: bool) -> Membership:
+    """Change the role or the senior flag of a membership; the role must fit the organisation's kind."""
+    if not permissions.can_manage_organisations(actor):
+        raise PermissionDenied("membership.forbidden", _("Only administrators change and remove roles."))
+    locked = _locked_membership(membership)
+    membership_validate(organisation=locked.organisation, role=role)
+    before = audit.snapshot(locked)
+    locked.role, locked.is_senior = role, is_senior
+    after = audit.snapshot(locked)
+    if after == before:
+        return locked
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=["role", "is_senior"])
+    except IntegrityError:
+        raise Conflict("membership.exists", _("The person already holds this role.")) from None
+    audit.record(
+        actor=actor,
+        action="membership.changed",
+        obj=locked,
+        organisation=locked.organisation,
+        before=before,
+        after=after,
+    )
+    return locked
+
+
+@transaction.atomic
+def membership_remove(*, actor: User, membership: Membership) -> None:
+    if not permissions.can_manage_organisations(actor):
+        raise PermissionDenied("membership.forbidden", _("Only administrators change and remove roles."))
+    locked = _locked_membership(membership)
+    before = audit.snapshot(locked)
+    pk, organisation = locked.pk, locked.organisation
+    locked.delete()
+    audit.record(
+        actor=actor,
+        action="membership.removed",
+        object_type=audit.object_type_of(locked),
+        object_id=pk,
+        organisation=organisation,
+        before=before,
+    )
+
+
 @transaction.atomic
 def password_reset_set(*, user: User, new_password: str, field: str = "new_password") -> User:
     """Set a password chosen through a reset link whose token the caller has checked.
@@ -225,7 +346,9 @@ def password_reset_set(*, user: User, new_password: str, field: str = "new_passw
     user.set_password(new_password)
     user.save(update_fields=["password"])
     axes_reset(username=user.get_username())
-    audit.record(actor=user, action="auth.password_reset", obj=user)
+    audit.record(
+        actor=user, action="auth.password_reset", obj=user, organisation=audit.actor_organisation(user)
+    )
     return user
 
 
@@ -245,10 +368,6 @@ def password_reset_confirm(*, uidb64: str, token: str, new_password: str) -> Use
     return password_reset_set(user=user, new_password=new_password)
 
 
-def hash_token(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
-
-
 @transaction.atomic
 def api_token_create(*, actor: User, name: str, expires_in_days: int | None = None) -> tuple[ApiToken, str]:
     """Create a personal token; returns (row, secret). The secret is never stored or shown again."""
@@ -263,10 +382,16 @@ def api_token_create(*, actor: User, name: str, expires_in_days: int | None = No
         user=actor,
         name=name,
         prefix=secret[: len(settings.API_TOKEN_PREFIX) + 6],
-        token_hash=hash_token(secret),
+        token_hash=selectors.hash_token(secret),
         expires_at=timezone.now() + dt.timedelta(days=expires_in_days) if expires_in_days else None,
     )
-    audit.record(actor=actor, action="api_token.created", obj=token, after=audit.snapshot(token))
+    audit.record(
+        actor=actor,
+        action="api_token.created",
+        obj=token,
+        organisation=audit.actor_organisation(actor),
+        after=audit.snapshot(token),
+    )
     return token, secret
 
 
@@ -281,24 +406,22 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     locked.revoked_at = timezone.now()
     locked.save(update_fields=["revoked_at"])
     audit.record(
-        actor=actor, action="api_token.revoked", obj=locked, before=before, after=audit.snapshot(locked)
+        actor=actor,
+        action="api_token.revoked",
+        obj=locked,
+        organisation=audit.actor_organisation(actor),
+        before=before,
+        after=audit.snapshot(locked),
     )
     return locked
 
 
 def api_token_authenticate(secret: str) -> User | None:
     """The user behind a live token, or None (unknown, revoked or expired look the same)."""
-    if not secret.startswith(settings.API_TOKEN_PREFIX) or len(secret) > 200:
+    token = selectors.api_token_live(secret)
+    if token is None:
         return None
     now = timezone.now()
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(token_hash=hash_token(secret), revoked_at__isnull=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .first()
-    )
-    if token is None or not token.user.is_active:
-        return None
     # Throttle the write: last use is informational, a minute's precision is enough.
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
@@ -348,6 +471,7 @@ def rule_set_save(*, actor: User, rule: RuleSet) -> RuleSet:
         actor=actor,
         action="rule_set.changed" if before else "rule_set.created",
         obj=rule,
+        organisation=audit.actor_organisation(actor),
         before=before,
         after=audit.snapshot(rule),
     )

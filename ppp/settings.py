@@ -5,6 +5,7 @@ Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; see README 
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -45,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    # Its templates and static files: the API docs page serves Swagger UI from here, not from a CDN.
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "ppp",
@@ -128,6 +131,16 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The API answers a lock-out in its error shape (429 auth.locked_out); pages get the template above.
 AXES_LOCKOUT_CALLABLE = "ppp.auth.lockout_response"
 AXES_VERBOSE = False
+# Behind the TLS proxy every client arrives from the proxy's address, and would share one lock-out
+# counter per username. With TRUSTED_PROXY_COUNT proxies in front (each appending to X-Forwarded-For),
+# ppp.auth.client_ip takes the address the outermost trusted proxy was reached from; 0 (the default)
+# trusts no header. Axes's own AXES_IPWARE_* settings would do nothing here: axes reads them only when
+# python-ipware is installed, and it is not a dependency.
+_proxy_count = os.environ.get("TRUSTED_PROXY_COUNT", "").strip() or "0"
+if not re.fullmatch(r"[0-9]+", _proxy_count):
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be a whole number, 0 or more")
+TRUSTED_PROXY_COUNT = int(_proxy_count)
+AXES_CLIENT_IP_CALLABLE = "ppp.auth.client_ip"
 
 # Sessions and cache live outside process memory so that web processes can be added freely.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -208,6 +221,7 @@ SESSION_COOKIE_HTTPONLY = True
 # API
 API_TOKEN_PREFIX = "ppp_"
 NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_CLASS = "ppp.pagination.Pagination"
 
 LOGGING = {
     "version": 1,

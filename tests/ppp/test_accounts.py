@@ -3,7 +3,11 @@ Argon2 hashing, and the audit entries that logins leave."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
@@ -459,3 +463,140 @@ def test_a_password_reset_lifts_the_lock_out(person, five_failures):
     client.post(set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     response = client.post("/login/", {"username": "hoa", "password": NEW_PASSWORD})
     assert (response.status_code, response["Location"]) == (302, "/")
+
+
+# Behind the TLS proxy ----------------------------------------------------------------------------
+
+PROXY = "10.0.0.2"
+
+
+def behind_proxy(client_address: str, sent: str = "") -> dict[str, str]:
+    """What Django sees when the proxy forwards a client: the proxy's own address, and the client's
+    appended to whatever X-Forwarded-For the client itself sent."""
+    forwarded = f"{sent}, {client_address}" if sent else client_address
+    return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": forwarded}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, "0 ppp.auth.client_ip"), ("2", "2 ppp.auth.client_ip"), ("", "0 ppp.auth.client_ip")],
+    ids=["unset", "two proxies", "empty"],
+)
+def test_the_proxy_count_comes_from_the_environment(value, expected):
+    result = read_settings("print(s.TRUSTED_PROXY_COUNT, s.AXES_CLIENT_IP_CALLABLE)", value)
+    assert (result.returncode, result.stdout.strip()) == (0, expected), result.stderr
+
+
+@pytest.mark.parametrize("value", ["-1", "two", "1.5"])
+def test_a_proxy_count_that_is_not_a_whole_number_is_refused(value):
+    result = read_settings("print(s.TRUSTED_PROXY_COUNT)", value)
+    assert result.returncode == 1
+    assert "ImproperlyConfigured: TRUSTED_PROXY_COUNT must be a whole number, 0 or more" in result.stderr
+
+
+def read_settings(code: str, proxy_count: str | None) -> subprocess.CompletedProcess[str]:
+    """Import the settings in a fresh process, as a deployment reads its environment."""
+    env = {key: value for key, value in os.environ.items() if key != "TRUSTED_PROXY_COUNT"}
+    if proxy_count is not None:
+        env["TRUSTED_PROXY_COUNT"] = proxy_count
+    return subprocess.run(
+        [sys.executable, "-c", f"import ppp.settings as s; {code}"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_behind_one_trusted_proxy_two_clients_are_counted_separately(person, five_failures, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    first, second = english(), english()
+    for _attempt in range(five_failures):
+        first.post("/login/", {"username": "hoa", "password": "wrong"}, **behind_proxy("203.0.113.5"))
+    locked = first.post("/login/", {"username": "hoa", "password": PASSWORD}, **behind_proxy("203.0.113.5"))
+    assert locked.status_code == 429
+    # The same username from another client behind the same proxy is not locked out.
+    response = second.post(
+        "/login/", {"username": "hoa", "password": PASSWORD}, **behind_proxy("198.51.100.7")
+    )
+    assert (response.status_code, response["Location"]) == (302, "/")
+    assert list(AccessAttempt.objects.values_list("ip_address", "username", "failures_since_start")) == [
+        ("203.0.113.5", "hoa", 6)
+    ]
+    # The audit log records the client's address too, not the proxy's.
+    addresses = [(entry.action, entry.after["address"]) for entry in AuditEntry.objects.order_by("sequence")]
+    assert addresses == [("auth.login_failed", "203.0.113.5")] * 6 + [("auth.login", "198.51.100.7")]
+
+
+def test_behind_a_trusted_proxy_a_forged_forwarded_for_does_not_escape_the_lock_out(
+    person, five_failures, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    client = english()
+    for attempt in range(five_failures):
+        # The client makes up an address each time; the proxy appends the real one, which decides.
+        client.post(
+            "/login/",
+            {"username": "hoa", "password": "wrong"},
+            **behind_proxy("203.0.113.5", sent=f"192.0.2.{attempt}"),
+        )
+    response = client.post(
+        "/login/", {"username": "hoa", "password": PASSWORD}, **behind_proxy("203.0.113.5", sent="192.0.2.99")
+    )
+    assert response.status_code == 429
+
+
+def test_without_a_trusted_proxy_forwarded_for_is_ignored(person, five_failures, settings):
+    assert settings.TRUSTED_PROXY_COUNT == 0
+    client = english()
+    for attempt in range(five_failures):
+        client.post(
+            "/login/", {"username": "hoa", "password": "wrong"}, HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}"
+        )
+    response = client.post(
+        "/login/", {"username": "hoa", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="192.0.2.99"
+    )
+    assert response.status_code == 429
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["127.0.0.1"]
+
+
+@pytest.mark.parametrize(
+    ("count", "meta", "expected"),
+    [
+        ("no proxy", {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.5"}, "10.0.0.2"),
+        (1, {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.5"}, "203.0.113.5"),
+        (1, {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "1.1.1.1, 203.0.113.5"}, "203.0.113.5"),
+        (
+            2,
+            {"REMOTE_ADDR": "10.0.0.3", "HTTP_X_FORWARDED_FOR": "1.1.1.1, 203.0.113.5, 10.0.0.2"},
+            "203.0.113.5",
+        ),
+        (1, {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": " 2001:db8::1 "}, "2001:db8::1"),
+        (2, {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.5"}, "10.0.0.2"),
+        (1, {"REMOTE_ADDR": "10.0.0.2"}, "10.0.0.2"),
+        (1, {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "not-an-address"}, "10.0.0.2"),
+        (1, {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.5:4711"}, "10.0.0.2"),
+    ],
+    ids=[
+        "no trusted proxy: the peer",
+        "one proxy",
+        "one proxy, client-sent entry ignored",
+        "two proxies",
+        "IPv6, spaces trimmed",
+        "fewer entries than proxies: the peer",
+        "no header: the peer",
+        "garbage entry: the peer",
+        "entry with a port: the peer",
+    ],
+)
+def test_client_ip_takes_the_entry_the_trusted_proxies_wrote(settings, rf, count, meta, expected):
+    from ppp.auth import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = 0 if count == "no proxy" else count
+    request = rf.get("/login/")
+    request.META.update(meta)
+    if "HTTP_X_FORWARDED_FOR" not in meta:
+        request.META.pop("HTTP_X_FORWARDED_FOR", None)
+    assert client_ip(request) == expected

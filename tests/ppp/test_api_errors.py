@@ -241,3 +241,31 @@ def test_api_docs_page_loads(db):
     response = Client().get("/api/v1/docs")
     assert response.status_code == 200
     assert b"/api/v1/openapi.json" in response.content
+
+
+def test_api_docs_page_loads_only_local_assets(db):
+    """Nothing may download at run time: Swagger UI comes from the static files ninja ships."""
+    import json
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    page = Client().get("/api/v1/docs").content.decode()
+    references = re.findall(r'(?:src|href)="([^"]*)"', page)
+    assert sorted(references) == [
+        "/static/ninja/favicon.png",
+        "/static/ninja/favicon.svg",
+        "/static/ninja/swagger-ui-bundle.js",
+        "/static/ninja/swagger-ui-init.js",
+        "/static/ninja/swagger-ui.css",
+    ]
+    assert "http://" not in page and "https://" not in page and "//cdn" not in page
+    for reference in references:
+        assert finders.find(reference.removeprefix("/static/")) is not None, reference
+    settings_json = re.search(
+        r'<script type="application/json" id="swagger-settings">(.*?)</script>', page, re.S
+    )
+    assert settings_json is not None
+    swagger = json.loads(settings_json.group(1))
+    # Swagger UI would otherwise send the schema to an online validator.
+    assert (swagger["url"], swagger["validatorUrl"]) == ("/api/v1/openapi.json", None)

@@ -29,6 +29,10 @@ def bearer(secret: str) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
 
+def signed_in_user_id(client: Client) -> str | None:
+    return client.session.get("_auth_user_id")
+
+
 def every_stored_text() -> str:
     """Every value of every row of every table, as one string, to search for a leaked secret."""
     parts: list[str] = []
@@ -354,3 +358,47 @@ def test_a_refused_token_does_not_fall_back_to_csrf_failure_for_anonymous_posts(
         "/api/v1/tokens", {"name": "x"}, content_type="application/json", **bearer("ppp_nope")
     )
     assert (response.status_code, response.json()["code"]) == (401, "auth.invalid_token")
+
+
+# A refused token is refused even beside a session ------------------------------------------------
+
+
+@pytest.mark.parametrize("state", ["revoked", "expired", "garbage", "wrong prefix", "empty"])
+def test_a_refused_token_beside_a_valid_session_is_401_not_the_session_user(owner, state):
+    token, secret = create_token(owner)
+    if state == "revoked":
+        ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    elif state == "expired":
+        ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    elif state == "garbage":
+        secret = "ppp_" + "x" * 43
+    elif state == "wrong prefix":
+        secret = "tok_" + secret[4:]
+    elif state == "empty":
+        secret = ""
+    client = english(owner)
+    assert client.get("/api/v1/me").status_code == 200  # the session alone is good
+    for method, url in [("get", "/api/v1/me"), ("post", "/api/v1/tokens"), ("post", "/api/v1/auth/logout")]:
+        with assert_nothing_written(token):
+            response = getattr(client, method)(
+                url,
+                {"name": "x"} if url == "/api/v1/tokens" else None,
+                content_type="application/json",
+                **bearer(secret),
+            )
+        assert (method, url, response.status_code, response.json()) == (method, url, 401, INVALID_TOKEN)
+        assert response["WWW-Authenticate"] == "Bearer"
+    assert signed_in_user_id(client) == str(owner.pk)  # the refused logout did not end the session
+
+
+def test_a_live_token_beside_someone_elses_session_answers_as_the_token_owner(owner):
+    _token, secret = create_token(owner)
+    other = UserFactory(username="other")
+    response = english(other).get("/api/v1/me", **bearer(secret))
+    assert (response.status_code, response.json()["username"]) == (200, "owner")
+
+
+def test_another_authorization_scheme_beside_a_session_is_not_a_bearer_credential(owner):
+    # A staging site behind HTTP basic authentication sends "Basic ..." with every browser request.
+    response = english(owner).get("/api/v1/me", HTTP_AUTHORIZATION="Basic c3RhZ2luZzpzZWNyZXQ=")
+    assert (response.status_code, response.json()["username"]) == (200, "owner")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
@@ -30,7 +31,8 @@ class Command(BaseCommand):
         )
         for name in models:
             self.stdout.write(f"Cost model created: {name}")
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/login/ as:"))
+        login = f"{settings.SITE_URL.rstrip('/')}/login/"
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Sign in at {login} as:"))
         for spec in users:
             roles = ", ".join(str(role) for role in spec.roles)
             self.stdout.write(f"  {spec.username:<14} {spec.password:<24} {roles}")
