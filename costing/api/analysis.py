@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from costing import calculations, selectors, services
 from costing.calculations.appraisal import DEFAULT_TORNADO_PERCENT, Appraisal, appraisal_summary
@@ -26,6 +26,7 @@ from costing.schemas import (
     plain_decimal,
 )
 from ppp.errors import NotFound
+from ppp.pagination import Pagination
 
 from ._common import ERRORS, calculating, model_of, user_of
 
@@ -184,7 +185,7 @@ def simulation_latest(request: HttpRequest, model_id: int) -> dict[str, Any]:
     response={200: list[ReceiptOut], **ERRORS},
     summary="Stored calculations of this version, newest first",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def receipt_list(request: HttpRequest, model_id: int, kind: str = Query("", max_length=20)):  # type: ignore[no-untyped-def]
     model = model_of(request, model_id)
     return selectors.receipt_list_for(user=user_of(request), model=model, kind=kind)

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from costing import selectors, services
 from costing.models import CostModel, CostModelStatus
@@ -22,6 +22,7 @@ from costing.schemas import (
     ReturnIn,
 )
 from ppp.errors import ValidationFailed
+from ppp.pagination import Pagination
 from ppp.schemas import AuditEntryOut
 
 from ._common import ERRORS, agency_for, model_of, user_of
@@ -39,7 +40,7 @@ router = Router(tags=["costing"])
     description="Filter by `status` (draft, submitted, approved, returned) and a `search` in name and "
     "purpose. Paginated with limit and offset; the number of queries does not grow with the page.",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def model_list(  # type: ignore[no-untyped-def]
     request: HttpRequest,
     status: str = Query("", max_length=20),
@@ -178,7 +179,7 @@ def model_versions(request: HttpRequest, model_id: int) -> list[Any]:
     response={200: list[AuditEntryOut], **ERRORS},
     summary="The audit trail of this version (its lines, options, risks, decisions), oldest first",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def model_history(request: HttpRequest, model_id: int):  # type: ignore[no-untyped-def]
     model = model_of(request, model_id)
     return selectors.history_for(user=user_of(request), model=model)
@@ -190,6 +191,6 @@ def model_history(request: HttpRequest, model_id: int):  # type: ignore[no-untyp
     summary="Submitted versions waiting for my decision (the reviewer's queue), oldest first",
     description="Versions I created or edited are left out: someone else must decide on them.",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def awaiting_decision(request: HttpRequest):  # type: ignore[no-untyped-def]
     return selectors.awaiting_decision_for(user=user_of(request))

@@ -169,3 +169,15 @@ def test_openapi_lists_every_costing_operation_with_a_summary_and_its_errors(wor
     assert "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" in export["content"]
     upload = paths[prefix + "/models/import"]["post"]["requestBody"]["content"]
     assert "multipart/form-data" in upload
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["limit=99999999999999999999999", "offset=99999999999999999999999", "limit=0"])
+def test_list_paging_out_of_bounds_is_a_400_naming_the_parameter(query):
+    from ppp.models import Role
+    from tests.factories import member
+    from tests.roles import client_for
+
+    response = client_for(member(Role.FINANCE_OFFICER)).get(f"/api/v1/costing/models?{query}")
+    assert response.status_code == 400
+    assert set(response.json()["fields"]) == {query.split("=")[0]}
