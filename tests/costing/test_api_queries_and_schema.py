@@ -172,7 +172,9 @@ def test_openapi_lists_every_costing_operation_with_a_summary_and_its_errors(wor
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query", ["limit=99999999999999999999999", "offset=99999999999999999999999", "limit=0"])
+@pytest.mark.parametrize(
+    "query", ["limit=99999999999999999999999", "offset=99999999999999999999999", "limit=0"]
+)
 def test_list_paging_out_of_bounds_is_a_400_naming_the_parameter(query):
     from ppp.models import Role
     from tests.factories import member
