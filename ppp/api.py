@@ -39,14 +39,20 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 
-_SKIP_LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file", "payload"}
+_LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
 
 
 def field_path(location: list[Any] | tuple[Any, ...]) -> str:
-    """('body', 'payload', 'lines', 3, 'unit_cost') -> 'lines[3].unit_cost'."""
+    """('body', 'payload', 'lines', 3, 'unit_cost') -> 'lines[3].unit_cost'; ('file', 'file') -> 'file'.
+
+    The first element says where the value came from; a body's schema is wrapped in "payload". Only
+    those are dropped, so a field that happens to be called "file" or "query" keeps its name.
+    """
     parts = list(location)
-    while parts and isinstance(parts[0], str) and parts[0] in _SKIP_LOCATIONS:
+    if parts and isinstance(parts[0], str) and parts[0] in _LOCATIONS:
         parts.pop(0)
+        if parts and parts[0] == "payload":
+            parts.pop(0)
     path = ""
     for part in parts:
         if isinstance(part, int):

@@ -269,3 +269,20 @@ def test_api_docs_page_loads_only_local_assets(db):
     swagger = json.loads(settings_json.group(1))
     # Swagger UI would otherwise send the schema to an online validator.
     assert (swagger["url"], swagger["validatorUrl"]) == ("/api/v1/openapi.json", None)
+
+
+@pytest.mark.parametrize(
+    ("location", "path"),
+    [
+        (("body", "payload", "lines", 3, "unit_cost"), "lines[3].unit_cost"),
+        (("file", "file"), "file"),
+        (("query", "limit"), "limit"),
+        (("form", "query"), "query"),
+        (("body", "payload"), "body"),
+        ((), "body"),
+    ],
+)
+def test_field_paths_drop_only_the_location_and_the_payload_wrapper(location, path):
+    from ppp.api import field_path
+
+    assert field_path(location) == path
