@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db import transaction
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -179,7 +180,23 @@ class UserAdmin(ServiceErrorsAsMessages, BaseUserAdmin):
         ),
     )
     list_display = ("username", "email", "full_name", "is_active", "is_staff")
+    # Posted back as text, these would lose their microseconds on every save: shown, not edited.
+    readonly_fields = ("last_login", "date_joined")
     inlines = [MembershipInline]
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        services.user_save_from_admin(actor=request.user, user=obj, is_new=not change)  # type: ignore[arg-type]
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        # Django's password form saves itself; the change is audited in the same transaction, by
+        # comparing the stored hash before and after (the hash itself is never recorded).
+        with transaction.atomic():
+            before = User.objects.filter(pk=id).values_list("password", flat=True).first()
+            response = super().user_change_password(request, id, form_url)
+            after = User.objects.filter(pk=id).values_list("password", flat=True).first()
+            if before is not None and after != before:
+                services.user_password_changed_by_admin(actor=request.user, user=User.objects.get(pk=id))  # type: ignore[arg-type]
+        return response
 
 
 class OrganisationAdminForm(forms.ModelForm):

@@ -518,3 +518,32 @@ def notify(
     if addresses:
         transaction.on_commit(send)
     return rows
+
+
+@transaction.atomic
+def user_save_from_admin(*, actor: User, user: User, is_new: bool) -> User:
+    """Save a person edited in the back office, with an audit entry of what changed (never the
+    password hash). Who may be an administrator is decided here too: is_superuser and is_staff."""
+    if not permissions.is_administrator(actor):
+        raise PermissionDenied("user.forbidden", _("Only administrators edit people."))
+    before = None if is_new else audit.snapshot(User.objects.select_for_update().get(pk=user.pk))
+    user.save()
+    after = audit.snapshot(user)
+    if before == after:
+        return user
+    audit.record(
+        actor=actor,
+        action="user.created" if is_new else "user.changed",
+        obj=user,
+        organisation=audit.actor_organisation(user),
+        before=before,
+        after=after,
+    )
+    return user
+
+
+def user_password_changed_by_admin(*, actor: User, user: User) -> None:
+    """Record that an administrator set someone's password in the back office (Django's form saved it)."""
+    audit.record(
+        actor=actor, action="user.password_set", obj=user, organisation=audit.actor_organisation(user)
+    )

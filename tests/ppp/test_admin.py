@@ -513,8 +513,10 @@ def test_user_add_page_grants_a_first_role_through_the_service(admin_client, sup
     assert (person.email, person.full_name) == ("lan@example.test", "Vũ Thị Lan")
     membership = Membership.objects.get(user=person)
     assert (membership.organisation_id, membership.role) == (agency.pk, "finance_officer")
+    # The person is created first (no organisation yet), then given the role.
     assert actions_since(start) == [
-        ("membership.added", superuser.pk, agency.pk, "ppp.membership", str(membership.pk))
+        ("user.created", superuser.pk, None, "ppp.user", str(person.pk)),
+        ("membership.added", superuser.pk, agency.pk, "ppp.membership", str(membership.pk)),
     ]
 
 
@@ -555,3 +557,44 @@ def test_user_change_page_refuses_an_email_another_person_has(admin_client):
         response = admin_client.post(url, {**data, "email": "Taken@Example.test"})
     assert response.status_code == 200
     assert errors_of(response) == {"email": ["An account with this email exists."]}
+
+
+# People -------------------------------------------------------------------------------------------
+
+
+def test_making_someone_an_administrator_in_the_admin_is_audited_with_before_and_after(
+    admin_client, superuser, vendor_person
+):
+    url = f"/admin/ppp/user/{vendor_person.pk}/change/"
+    data = form_data(admin_client.get(url), "user_form")
+    start = last_sequence()
+    response = admin_client.post(url, set_checkbox({**data, "full_name": "Người mới"}, "is_superuser", True))
+    assert response.status_code == 302, errors_of(response)
+    entry = AuditEntry.objects.get(sequence__gt=start, action="user.changed")
+    assert (entry.actor_id, entry.object_id) == (superuser.pk, str(vendor_person.pk))
+    assert (entry.before["is_superuser"], entry.after["is_superuser"]) == (False, True)
+    assert entry.after["full_name"] == "Người mới"
+    assert "password" not in entry.after
+
+
+def test_saving_a_person_unchanged_writes_no_audit_entry(admin_client, vendor_person):
+    url = f"/admin/ppp/user/{vendor_person.pk}/change/"
+    data = form_data(admin_client.get(url), "user_form")
+    start = last_sequence()
+    assert admin_client.post(url, data).status_code == 302
+    assert actions_since(start) == []
+
+
+def test_an_administrator_setting_a_password_is_audited_without_the_hash(
+    admin_client, superuser, vendor_person
+):
+    url = f"/admin/ppp/user/{vendor_person.pk}/password/"
+    start = last_sequence()
+    response = admin_client.post(
+        url, {"password1": "Another-Horse-77", "password2": "Another-Horse-77", "usable_password": "true"}
+    )
+    assert response.status_code == 302
+    vendor_person.refresh_from_db()
+    assert vendor_person.check_password("Another-Horse-77")
+    entry = AuditEntry.objects.get(sequence__gt=start, action="user.password_set")
+    assert entry.actor_id == superuser.pk and entry.before is None and entry.after is None
