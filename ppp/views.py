@@ -63,6 +63,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
         context["unverified_vendors"] = list(unverified.order_by("created_at")[:20])
     context["notifications"] = list(selectors.notification_list_for(user=request.user)[:5])  # type: ignore[arg-type]
+    from costing.views import dashboard_panels  # the kernel's dashboard shows each app's panel
+
+    context.update(dashboard_panels(request.user))
     return render(request, "ppp/dashboard.html", context)
 
 

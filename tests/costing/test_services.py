@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from costing import selectors, services
 from costing.models import CostLine, CostModel, CostModelDecision, CostModelStatus, ReceiptKind
@@ -536,7 +537,7 @@ def test_a_bad_workbook_imports_nothing(world):
             actor=world["finance"], organisation=world["agency"], data=b"not a workbook"
         )
     assert "file" in error.value.fields
-    with pytest.raises(ValidationFailed) as error:
+    with translation.override("en"), pytest.raises(ValidationFailed) as error:
         services.check_upload(name="model.xlsx", size=6 * 1024 * 1024)
     assert error.value.fields == {"file": "over the size limit"}
     with pytest.raises(ValidationFailed):

@@ -1,0 +1,73 @@
+"""Pages of costing, under /costing/ (routes in costing/urls.py). As thin as the API: parse with a
+form, read through a selector, write through one service, render."""
+
+from .analysis import comparison, diff, receipt_store, receipts, results, risks, scenarios, simulate
+from .content import (
+    line_copy,
+    line_create,
+    line_delete,
+    line_edit,
+    option_create,
+    option_delete,
+    option_edit,
+    risk_create,
+    risk_delete,
+    risk_edit,
+    scenario_create,
+    scenario_delete,
+    scenario_edit,
+)
+from .files import export, model_import, template_download
+from .grid import lines_grid
+from .workflow import (
+    dashboard_panels,
+    history,
+    model_approve,
+    model_create,
+    model_delete,
+    model_detail,
+    model_edit,
+    model_list,
+    model_new_version,
+    model_return,
+    model_submit,
+)
+
+__all__ = [
+    "comparison",
+    "dashboard_panels",
+    "diff",
+    "export",
+    "history",
+    "line_copy",
+    "line_create",
+    "line_delete",
+    "line_edit",
+    "lines_grid",
+    "model_approve",
+    "model_create",
+    "model_delete",
+    "model_detail",
+    "model_edit",
+    "model_import",
+    "model_list",
+    "model_new_version",
+    "model_return",
+    "model_submit",
+    "option_create",
+    "option_delete",
+    "option_edit",
+    "receipt_store",
+    "receipts",
+    "results",
+    "risk_create",
+    "risk_delete",
+    "risk_edit",
+    "risks",
+    "scenario_create",
+    "scenario_delete",
+    "scenario_edit",
+    "scenarios",
+    "simulate",
+    "template_download",
+]
