@@ -594,19 +594,43 @@ def risk_delete(*, actor: User, risk: Risk) -> None:
 # Scenarios.
 
 
+# Each assumption a scenario may override, with the bounds of the field it replaces.
+OVERRIDE_BOUNDS: dict[str, dict[str, Any]] = {
+    "discount_rate": {"minimum": 0, "maximum": 1, "percent_words": True},
+    "vat_rate": {"minimum": 0, "maximum": 1, "percent_words": True},
+    "general_escalation": {"minimum": Decimal("-0.99"), "maximum": 1, "percent_words": True},
+    "quantity_factor": {"minimum": 0, "maximum": 1000},
+    "unit_cost_factor": {"minimum": 0, "maximum": 1000},
+    "unit_cost": {"minimum": 0, "maximum": LARGEST_AMOUNT, "places": MONEY_PLACES},
+    "escalation_rate": {"minimum": -1, "maximum": 1, "percent_words": True, "required": False},
+}
+
+
+def _override_bounds(key: str) -> dict[str, Any] | None:
+    if key.startswith("lines.") and key.count(".") >= 2:
+        attribute = key.rsplit(".", 1)[1]
+        return OVERRIDE_BOUNDS.get(attribute) if attribute in ("unit_cost", "escalation_rate") else None
+    return OVERRIDE_BOUNDS.get(key)
+
+
 def _clean_overrides(errors: Errors, model: CostModel, overrides: Any) -> dict[str, Any]:
+    """Every override checked like the field it replaces (named "overrides.<key>", in the reader's
+    language); then the engine checks that each line named exists."""
     if not isinstance(overrides, dict):
         errors.add("overrides", _("must be an object of assumption overrides"))
         return {}
     cleaned: dict[str, Any] = {}
-    for key, value in overrides.items():
-        if value is None and not str(key).endswith(".escalation_rate"):
+    for raw_key, value in overrides.items():
+        key = str(raw_key)
+        bounds = _override_bounds(key)
+        if bounds is None:
+            errors.add(f"overrides.{key}", _("not an assumption a scenario can change"))
+            continue
+        if value is None and bounds.get("required", True):
             errors.add(f"overrides.{key}", _("needs a value"))
             continue
-        if isinstance(value, float | bool):
-            errors.add(f"overrides.{key}", _("must be a decimal number written as text"))
-            continue
-        cleaned[str(key)] = None if value is None else str(value)
+        number = as_decimal(errors, f"overrides.{key}", value, **bounds)
+        cleaned[key] = None if number is None else str(number)
     if errors:
         return cleaned
     try:

@@ -287,8 +287,8 @@ def test_a_scenario_is_saved_from_the_form_with_rates_typed_as_percentages(world
         url("scenario_edit", model, scenario.pk), {"name": "Lãi suất cao", "discount_rate": "250"}
     )
     assert response.status_code == 400
-    # The engine names the field; the rate reaches it as a fraction (250 % = 2.5).
-    assert re.search(r'id="id_discount_rate_error".*must be at most 1', text_of(response), re.S)
+    # The service names the field in the reader's language and as a percentage, as it was typed.
+    assert re.search(r'id="id_discount_rate_error".*không được vượt quá 100%', text_of(response), re.S)
     assert model.scenarios.get().overrides["discount_rate"] == "0.075"
 
 
