@@ -31,3 +31,5 @@ def test_seed_demo_creates_the_demo_models_once():
     finance = User.objects.get(username="finance")
     assert selectors.appraisal_for(user=finance, model=approved).input_hash == approved.content_hash
     assert approved.receipts.filter(kind="simulation").count() == 1
+    # Named in Vietnamese, as the agency would, whatever language the command ran in.
+    assert approved.options.get(kind="service_hire").name == "Thuê dịch vụ CNTT"

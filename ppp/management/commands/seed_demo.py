@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
+from django.utils import translation
 
 from costing import demo as costing_demo
 from ppp import demo
@@ -24,11 +25,14 @@ class Command(BaseCommand):
     def _seed(self) -> None:
         users = demo.seed()
         agency = Organisation.objects.get(tax_code=demo.AGENCY_TAX_CODE)
-        models = costing_demo.seed(
-            agency=agency,
-            finance=User.objects.get(username="finance"),
-            approver=User.objects.get(username="approver"),
-        )
+        # The demo is a Vietnamese agency's work: what the services name (options, notifications)
+        # is named in Vietnamese, whatever language the command runs in.
+        with translation.override("vi"):
+            models = costing_demo.seed(
+                agency=agency,
+                finance=User.objects.get(username="finance"),
+                approver=User.objects.get(username="approver"),
+            )
         for name in models:
             self.stdout.write(f"Cost model created: {name}")
         login = f"{settings.SITE_URL.rstrip('/')}/login/"
