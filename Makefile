@@ -42,6 +42,7 @@ lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m mypy ppp costing contracts revenue_share
 
 format: setup
 	$(PY) -m ruff format .
