@@ -14,7 +14,7 @@ import platform
 import sys
 from pathlib import Path
 
-from bench.targets import NOTES, TARGETS, meets
+from bench.targets import INFORMATION, NOTES, TARGETS, meets
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,10 +56,11 @@ def write_table(results: dict[str, float]) -> None:
         "|---|---:|---:|:---:|---|",
     ]
     for key in sorted(set(results) | set(TARGETS)):
-        comparison, target, what = TARGETS.get(key, ("", float("nan"), ""))
+        comparison, target, what = TARGETS.get(key, ("", float("nan"), INFORMATION.get(key, "")))
         value = results.get(key)
         shown = "not yet measured" if value is None else f"{value:.4g}"
-        met = "" if value is None else ("yes" if meets(key, value) else "NO")
+        verdict = None if value is None else meets(key, value)
+        met = "" if verdict is None else ("yes" if verdict else "NO")
         target_text = f"{comparison} {target:g}" if comparison else ""
         lines.append(f"| `{key}` | {shown} | {target_text} | {met} | {what} |")
     notes = [(key, text) for key, text in NOTES.items() if key in results]
