@@ -26,7 +26,7 @@ INFORMATION: dict[str, str] = {
     "costing.engine_decimal_input_1000x30_ms": "the same compute() given one Decimal per quantity cell (ms)",
     "costing.engine_kernel_1000x30_ms": "the numeric kernel alone, inputs already arrays (ms)",
     "costing.engine_vs_float_loop_ratio": "an NPV-only loop in float, without validation / engine time",
-    "costing.irr_has_rate_mismatches": "series where the vectorised IRR and numpy_financial disagree on having a rate",
+    "costing.irr_has_rate_mismatches": "series where vectorised IRR and numpy_financial disagree on a rate",
     "costing.results_page_queries_100": "queries of the results page, 100-line model",
     "costing.results_page_queries_1000": "queries of the results page, 1,000-line model",
 }
