@@ -4,6 +4,7 @@ the service's field errors next to the fields."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -58,6 +59,30 @@ def _confirm_page(
         {"model": model, "title": title, "what": what, "cancel": cancel, "error": error},
         status=error.status_code if error else 200,
     )
+
+
+def _confirm_and_delete(
+    request: HttpRequest,
+    model: CostModel,
+    *,
+    title: str,
+    what: str,
+    cancel: str,
+    delete: Callable[[], None],
+    done: str,
+) -> HttpResponse:
+    """GET: the confirmation page. POST: one delete service; its refusal is shown on the same page
+    (a PermissionDenied goes on to the 403 page)."""
+    if request.method == "POST":
+        try:
+            delete()
+        except PermissionDenied:
+            raise
+        except DomainError as error:
+            return _confirm_page(request, model, title=title, what=what, cancel=cancel, error=error)
+        messages.success(request, done)
+        return redirect(cancel)
+    return _confirm_page(request, model, title=title, what=what, cancel=cancel)
 
 
 # Options.
@@ -122,16 +147,15 @@ def option_delete(request: HttpRequest, model: CostModel, option_id: int) -> Htt
     cancel = reverse("costing:model_detail", args=[model.pk])
     title = _("Delete the option %(name)s?") % {"name": option.name}
     what = _("Its cost lines and risks are deleted with it.")
-    if request.method == "POST":
-        try:
-            services.option_delete(actor=request.user, option=option)  # type: ignore[arg-type]
-        except PermissionDenied:
-            raise
-        except DomainError as error:
-            return _confirm_page(request, model, title=title, what=what, cancel=cancel, error=error)
-        messages.success(request, _("Option deleted."))
-        return redirect(cancel)
-    return _confirm_page(request, model, title=title, what=what, cancel=cancel)
+    return _confirm_and_delete(
+        request,
+        model,
+        title=title,
+        what=what,
+        cancel=cancel,
+        delete=lambda: services.option_delete(actor=request.user, option=option),  # type: ignore[arg-type]
+        done=_("Option deleted."),
+    )
 
 
 # Single lines.
@@ -202,16 +226,15 @@ def line_delete(request: HttpRequest, model: CostModel, line_id: int) -> HttpRes
     cancel = reverse("costing:lines_grid", args=[model.pk, line.option_id])
     title = _("Delete the line %(code)s %(name)s?") % {"code": line.code, "name": line.name}
     what = _("The line leaves this draft; earlier versions keep theirs.")
-    if request.method == "POST":
-        try:
-            services.line_delete(actor=request.user, line=line)  # type: ignore[arg-type]
-        except PermissionDenied:
-            raise
-        except DomainError as error:
-            return _confirm_page(request, model, title=title, what=what, cancel=cancel, error=error)
-        messages.success(request, _("Line deleted."))
-        return redirect(cancel)
-    return _confirm_page(request, model, title=title, what=what, cancel=cancel)
+    return _confirm_and_delete(
+        request,
+        model,
+        title=title,
+        what=what,
+        cancel=cancel,
+        delete=lambda: services.line_delete(actor=request.user, line=line),  # type: ignore[arg-type]
+        done=_("Line deleted."),
+    )
 
 
 # Risks.
@@ -268,16 +291,15 @@ def risk_delete(request: HttpRequest, model: CostModel, risk_id: int) -> HttpRes
     cancel = reverse("costing:risks", args=[model.pk])
     title = _("Delete the risk %(code)s %(name)s?") % {"code": risk.code, "name": risk.name}
     what = _("Its expected value leaves the option's risk-adjusted cost.")
-    if request.method == "POST":
-        try:
-            services.risk_delete(actor=request.user, risk=risk)  # type: ignore[arg-type]
-        except PermissionDenied:
-            raise
-        except DomainError as error:
-            return _confirm_page(request, model, title=title, what=what, cancel=cancel, error=error)
-        messages.success(request, _("Risk deleted."))
-        return redirect(cancel)
-    return _confirm_page(request, model, title=title, what=what, cancel=cancel)
+    return _confirm_and_delete(
+        request,
+        model,
+        title=title,
+        what=what,
+        cancel=cancel,
+        delete=lambda: services.risk_delete(actor=request.user, risk=risk),  # type: ignore[arg-type]
+        done=_("Risk deleted."),
+    )
 
 
 # Scenarios.
@@ -357,13 +379,12 @@ def scenario_delete(request: HttpRequest, model: CostModel, scenario_id: int) ->
     cancel = reverse("costing:scenarios", args=[model.pk])
     title = _("Delete the scenario %(name)s?") % {"name": scenario.name}
     what = _("Receipts stored under it keep their figures.")
-    if request.method == "POST":
-        try:
-            services.scenario_delete(actor=request.user, scenario=scenario)  # type: ignore[arg-type]
-        except PermissionDenied:
-            raise
-        except DomainError as error:
-            return _confirm_page(request, model, title=title, what=what, cancel=cancel, error=error)
-        messages.success(request, _("Scenario deleted."))
-        return redirect(cancel)
-    return _confirm_page(request, model, title=title, what=what, cancel=cancel)
+    return _confirm_and_delete(
+        request,
+        model,
+        title=title,
+        what=what,
+        cancel=cancel,
+        delete=lambda: services.scenario_delete(actor=request.user, scenario=scenario),  # type: ignore[arg-type]
+        done=_("Scenario deleted."),
+    )
