@@ -266,7 +266,10 @@ def test_risk_create_refuses_bad_fields(client, model, changes, fields):
 @pytest.mark.parametrize(
     ("overrides", "fields"),
     [
-        ({"discount_rate": 0.1}, {"overrides.discount_rate": "must be a decimal number written as text or an integer"}),
+        (
+            {"discount_rate": 0.1},
+            {"overrides.discount_rate": "must be a decimal number written as text or an integer"},
+        ),
         ({"colour": "red"}, ["overrides.colour"]),
         ({"lines.NOPE.unit_cost": "1"}, ["overrides.lines.NOPE.unit_cost"]),
         ({"discount_rate": "NaN"}, ["overrides.discount_rate"]),
