@@ -9,6 +9,9 @@ Formulas in input cells: the workbook is read twice, once for the values that Ex
 stored with each formula (data_only) and once for the formulas themselves. A formula cell is
 accepted with its stored value. One without a stored value (written by a program that does not
 calculate) is refused with its cell named: the server never evaluates spreadsheet formulas.
+
+Messages are in the language active when the error is raised (the request's), through gettext; the
+keys that name the sheet and cell ("Lines!E7", "Model!vat_rate", "Risks", "file") never change.
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.utils.formats import get_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
@@ -48,6 +54,14 @@ NAME_LENGTH = 255
 TEXT_LENGTH = 2000
 _PERCENT_TEXT = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 _INVALID = object()  # a cell that already produced an error
+# One whole sentence per kind of choice, so that each language can order its words.
+_UNKNOWN_CHOICE = {
+    "basis": gettext_noop("unknown basis %(value)s (%(choices)s)"),
+    "category": gettext_noop("unknown category %(value)s (%(choices)s)"),
+    "distribution": gettext_noop("unknown distribution %(value)s (%(choices)s)"),
+    "kind": gettext_noop("unknown kind %(value)s (%(choices)s)"),
+    "option": gettext_noop("unknown option %(value)s (%(choices)s)"),
+}
 
 
 class _CellError(ValueError):
@@ -88,14 +102,14 @@ def parse_workbook(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Workbo
     All or nothing: every error is collected and raised at once as
     ValidationFailed("costing.workbook_invalid", message, fields), where fields maps "Sheet!A1"
     (a cell), "Sheet!key" (a missing column or Model row), "Sheet" (a missing sheet) or "file" to a
-    short English message.
+    short message in the active language.
     """
     _check_file(data, max_bytes)
     grids = _load(data)
     errors = _Errors()
     for name in layout.REQUIRED_SHEETS:
         if name not in grids:
-            errors.add(name, "missing sheet")
+            errors.add(name, _("missing sheet"))
     scalars = _read_model(grids[layout.MODEL_SHEET], errors) if layout.MODEL_SHEET in grids else {}
     horizon = scalars.get("horizon")
     base_year = scalars.get("base_year")
@@ -111,10 +125,12 @@ def parse_workbook(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Workbo
         risks = _read_risks(grids[layout.RISKS_SHEET], errors, declared, horizon, base_year)
     if errors.fields:
         count = len(errors.fields)
-        noun = "error" if count == 1 else "errors"
-        raise ValidationFailed(
-            ERROR_CODE, f"The workbook has {count} {noun}; nothing was imported.", errors.fields
-        )
+        message = ngettext(
+            "The workbook has %(count)d error; nothing was imported.",
+            "The workbook has %(count)d errors; nothing was imported.",
+            count,
+        ) % {"count": count}
+        raise ValidationFailed(ERROR_CODE, message, errors.fields)
     return WorkbookModel(
         options=tuple(
             WorkbookOption(
@@ -131,30 +147,43 @@ def parse_workbook(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Workbo
 
 
 def _file_error(message: str) -> ValidationFailed:
-    return ValidationFailed(ERROR_CODE, f"The file cannot be imported: {message}.", {"file": message})
+    return ValidationFailed(
+        ERROR_CODE, _("The file cannot be imported: %(problem)s.") % {"problem": message}, {"file": message}
+    )
+
+
+def _local(number: str) -> str:
+    """A number written with a point ("1.5", "-0.5%") as the active language writes it ("1,5")."""
+    return number.replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 def _size(size: int) -> str:
-    """5 MB, 1.5 MB, 300 KB: the limit as a person would say it."""
+    """5 MB, 1.5 MB, 300 KB: the limit as a person would say it (1,5 MB in Vietnamese)."""
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+        return _local(f"{size / (1024 * 1024):.1f}".removesuffix(".0")) + " MB"
     return f"{size / 1024:.0f} KB"
+
+
+def _not_a_workbook() -> str:
+    return _("not an .xlsx workbook (save it from Excel or LibreOffice as .xlsx)")
 
 
 def _check_file(data: bytes, max_bytes: int) -> None:
     if not isinstance(data, bytes | bytearray | memoryview):
-        raise _file_error("not an .xlsx workbook")
+        raise _file_error(_("not an .xlsx workbook"))
     if len(data) > max_bytes:
-        raise _file_error(f"larger than the {_size(max_bytes)} limit")
+        raise _file_error(_("larger than the %(limit)s limit") % {"limit": _size(max_bytes)})
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise _file_error("not an .xlsx workbook (save it from Excel or LibreOffice as .xlsx)") from None
+        raise _file_error(_not_a_workbook()) from None
     if "xl/workbook.xml" not in {part.filename for part in parts}:
-        raise _file_error("not an .xlsx workbook (save it from Excel or LibreOffice as .xlsx)")
+        raise _file_error(_not_a_workbook())
     if sum(part.file_size for part in parts) > max_bytes * EXPANSION_LIMIT:
-        raise _file_error(f"the workbook unpacks to more than {_size(max_bytes * EXPANSION_LIMIT)}")
+        raise _file_error(
+            _("the workbook unpacks to more than %(limit)s") % {"limit": _size(max_bytes * EXPANSION_LIMIT)}
+        )
 
 
 def _load(data: bytes) -> dict[str, _Grid]:
@@ -175,7 +204,7 @@ def _load(data: bytes) -> dict[str, _Grid]:
     except ValidationFailed:
         raise
     except Exception:  # openpyxl raises many kinds of errors on a damaged or foreign file
-        raise _file_error("the workbook is damaged or not an .xlsx file") from None
+        raise _file_error(_("the workbook is damaged or not an .xlsx file")) from None
 
 
 def _grid(name: str, value_rows: Iterable[Any], formula_sheet: Any) -> _Grid:
@@ -187,8 +216,12 @@ def _grid(name: str, value_rows: Iterable[Any], formula_sheet: Any) -> _Grid:
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
             if cell.row >= limit:
-                message = f"more than {MAX_DATA_ROWS} rows"
-                raise ValidationFailed(ERROR_CODE, f"Sheet {name} has {message}.", {name: message})
+                values = {"sheet": name, "count": MAX_DATA_ROWS}
+                raise ValidationFailed(
+                    ERROR_CODE,
+                    _("Sheet %(sheet)s has more than %(count)s rows.") % values,
+                    {name: _("more than %(count)s rows") % values},
+                )
             if cell.data_type == "e":
                 value = _SpreadsheetError(value)
             grid.rows.setdefault(cell.row, {})[cell.column] = value
@@ -214,14 +247,14 @@ def _tidy(number: Decimal, places: int) -> Decimal:
 
 def _to_decimal(value: Any, *, percent: bool, places: int) -> Decimal:
     if isinstance(value, bool):
-        raise _CellError("TRUE/FALSE is not a number")
+        raise _CellError(_("TRUE/FALSE is not a number"))
     if isinstance(value, datetime | date | time | timedelta):
-        raise _CellError("a date is not a number")
+        raise _CellError(_("a date is not a number"))
     if isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float):
         if not math.isfinite(value):
-            raise _CellError("not a finite number")
+            raise _CellError(_("not a finite number"))
         number = Decimal(repr(value))
     elif isinstance(value, Decimal):
         number = value
@@ -230,14 +263,14 @@ def _to_decimal(value: Any, *, percent: bool, places: int) -> Decimal:
         digits = text[:-1].strip() if text.endswith("%") else None
         if not (percent and digits is not None and _PERCENT_TEXT.fullmatch(digits)):
             shown = text if len(text) <= 30 else text[:27] + "..."
-            raise _CellError(f"text {shown!r} is not a number")
+            raise _CellError(_("text %(text)s is not a number") % {"text": repr(shown)})
         number = Decimal(digits.replace(",", ".")) / 100
     else:
-        raise _CellError("not a number")
+        raise _CellError(_("not a number"))
     if not number.is_finite():
-        raise _CellError("not a finite number")
+        raise _CellError(_("not a finite number"))
     if abs(number) > LARGEST_NUMBER:
-        raise _CellError("number too large")
+        raise _CellError(_("number too large"))
     return _tidy(number, places)
 
 
@@ -250,7 +283,11 @@ def _as_text(value: Any) -> str:
 
 
 def _percent(number: Decimal) -> str:
-    return f"{_tidy(number * 100, 8)}%"
+    return _local(f"{_tidy(number * 100, 8)}%")
+
+
+def _plain(number: Decimal) -> str:
+    return _local(str(number))
 
 
 class _Row:
@@ -275,12 +312,12 @@ class _Row:
             return None
         if (self.row, column) in self.grid.unevaluated:
             self.error(
-                key, "formula without a stored value: type the value, or recalculate and save in Excel"
+                key, _("formula without a stored value: type the value, or recalculate and save in Excel")
             )
             return _INVALID
         value = self.grid.rows.get(self.row, {}).get(column)
         if isinstance(value, _SpreadsheetError):
-            self.error(key, f"the cell holds the error value {value}")
+            self.error(key, _("the cell holds the error value %(value)s") % {"value": value})
             return _INVALID
         return value
 
@@ -296,7 +333,7 @@ class _Row:
             return False
         if value is None:
             if required and key in self.columns:
-                self.error(key, "required")
+                self.error(key, _("required"))
             return False
         return True
 
@@ -306,7 +343,7 @@ class _Row:
             return None if value is _INVALID or required else ""
         text = _as_text(value)
         if len(text) > limit:
-            self.error(key, f"longer than {limit} characters")
+            self.error(key, _("longer than %(limit)s characters") % {"limit": limit})
             return None
         return text
 
@@ -334,19 +371,24 @@ class _Row:
         too_high = high is not None and number > high
         if not (too_low or too_high):
             return number
-        show = _percent if percent else str
-        message = "out of range"
+        show = _percent if percent else _plain
+        message = _("out of range")
         if low is not None and high is not None:
+            bounds = {"low": show(low), "high": show(high)}
             if above_minimum:
-                message = f"must be above {show(low)} and at most {show(high)}"
+                message = _("must be above %(low)s and at most %(high)s") % bounds
             else:
-                message = f"must be from {show(low)} to {show(high)}"
+                message = _("must be from %(low)s to %(high)s") % bounds
         elif low is not None:
-            message = "must not be negative" if low == 0 else f"must be at least {show(low)}"
+            if low == 0:
+                message = _("must not be negative")
+            else:
+                message = _("must be at least %(bound)s") % {"bound": show(low)}
         elif high is not None:
-            message = f"must be at most {show(high)}"
+            message = _("must be at most %(bound)s") % {"bound": show(high)}
         if percent and too_high and number > 1:
-            message += " (enter 10% as 0.1 or 10%)"
+            # A rate typed as a percentage number (10 for 10%) is the usual slip: say how to write it.
+            message = _("%(problem)s (enter 10%% as 0.1 or 10%%)") % {"problem": message}
         self.error(key, message)
         return None
 
@@ -360,10 +402,14 @@ class _Row:
             self.error(key, str(error))
             return None
         if number != number.to_integral_value():
-            self.error(key, "must be a whole number")
+            self.error(key, _("must be a whole number"))
             return None
         if not minimum <= number <= maximum:
-            self.error(key, f"must be a whole number from {minimum} to {maximum}")
+            self.error(
+                key,
+                _("must be a whole number from %(minimum)s to %(maximum)s")
+                % {"minimum": minimum, "maximum": maximum},
+            )
             return None
         return int(number)
 
@@ -374,8 +420,8 @@ class _Row:
         text = _as_text(value).lower()
         allowed = tuple(choices)
         if text not in allowed:
-            listed = ", ".join(allowed) if len(allowed) <= 6 else "see the Instructions sheet"
-            self.error(key, f"unknown {what} {_as_text(value)!r} ({listed})")
+            listed = ", ".join(allowed) if len(allowed) <= 6 else _("see the Instructions sheet")
+            self.error(key, _(_UNKNOWN_CHOICE[what]) % {"value": repr(_as_text(value)), "choices": listed})
             return None
         return text
 
@@ -389,7 +435,7 @@ class _Row:
             return True
         if text in layout.NO_WORDS:
             return False
-        self.error(key, f"{_as_text(value)!r} is not yes or no")
+        self.error(key, _("%(value)s is not yes or no") % {"value": repr(_as_text(value))})
         return None
 
 
@@ -403,13 +449,14 @@ def _columns(grid: _Grid, required: Iterable[str], errors: _Errors) -> dict[str,
         key = _as_text(value).lower()
         if key in found:
             errors.add(
-                f"{grid.name}!{get_column_letter(column)}{layout.KEY_ROW}", f"duplicate column {key!r}"
+                f"{grid.name}!{get_column_letter(column)}{layout.KEY_ROW}",
+                _("duplicate column %(key)s") % {"key": repr(key)},
             )
         else:
             found[key] = column
     missing = [key for key in required if key not in found]
     for key in missing:
-        errors.add(f"{grid.name}!{key}", "missing column")
+        errors.add(f"{grid.name}!{key}", _("missing column"))
     return None if missing else found
 
 
@@ -425,14 +472,15 @@ def _read_model(grid: _Grid, errors: _Errors) -> dict[str, Any]:
         key = _as_text(key).lower()
         if key in row_of:
             errors.add(
-                f"{grid.name}!{get_column_letter(columns['key'])}{row}", f"duplicate parameter {key!r}"
+                f"{grid.name}!{get_column_letter(columns['key'])}{row}",
+                _("duplicate parameter %(key)s") % {"key": repr(key)},
             )
         else:
             row_of[key] = row
     values: dict[str, Any] = {}
     for spec in layout.MODEL_FIELDS:
         if spec.key not in row_of:
-            errors.add(f"{grid.name}!{spec.key}", "missing row")
+            errors.add(f"{grid.name}!{spec.key}", _("missing row"))
             continue
         reader = _Row(grid, row_of[spec.key], {spec.key: columns["value"]}, errors)
         values[spec.key] = _model_value(reader, spec.key)
@@ -449,7 +497,9 @@ def _model_value(row: _Row, key: str) -> Any:
             return None
         if text.upper() not in layout.CURRENCIES:
             row.error(
-                key, f"unknown currency {text!r} (use an ISO 4217 code: {', '.join(layout.CURRENCIES)})"
+                key,
+                _("unknown currency %(value)s (use an ISO 4217 code: %(codes)s)")
+                % {"value": repr(text), "codes": ", ".join(layout.CURRENCIES)},
             )
             return None
         return text.upper()
@@ -479,7 +529,7 @@ def _read_options(grid: _Grid, errors: _Errors) -> list[dict[str, Any]]:
     if rows is None:
         return []
     if not rows:
-        errors.add(grid.name, "no options: add at least one row")
+        errors.add(grid.name, _("no options: add at least one row"))
     options: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for row in rows:
@@ -489,7 +539,9 @@ def _read_options(grid: _Grid, errors: _Errors) -> list[dict[str, Any]]:
         if kind is None:
             continue
         if kind in seen:
-            row.error("kind", f"option {kind} is already on row {seen[kind]}")
+            row.error(
+                "kind", _("option %(kind)s is already on row %(row)s") % {"kind": kind, "row": seen[kind]}
+            )
             continue
         seen[kind] = row.row
         options.append({"kind": kind, "name": name, "competitive_neutrality": neutrality or Decimal(0)})
@@ -499,7 +551,7 @@ def _read_options(grid: _Grid, errors: _Errors) -> list[dict[str, Any]]:
 def _option(row: _Row, declared: set[str]) -> str | None:
     kind = row.choice("option", OPTION_KINDS, what="option")
     if kind is not None and kind not in declared:
-        row.error("option", f"option {kind} is not on the Options sheet")
+        row.error("option", _("option %(kind)s is not on the Options sheet") % {"kind": kind})
         return None
     return kind
 
@@ -508,7 +560,11 @@ def _unique(row: _Row, option: str | None, code: str | None, seen: dict[tuple[st
     if option is None or code is None:
         return
     if (option, code) in seen:
-        row.error("code", f"duplicate code {code!r} in option {option} (row {seen[option, code]})")
+        row.error(
+            "code",
+            _("duplicate code %(code)s in option %(option)s (row %(row)s)")
+            % {"code": repr(code), "option": option, "row": seen[option, code]},
+        )
     else:
         seen[option, code] = row.row
 
@@ -522,7 +578,11 @@ def _calendar_year(row: _Row, key: str, years: tuple[int, int] | None) -> int | 
         key, required=True, minimum=layout.BASE_YEAR_MIN, maximum=layout.BASE_YEAR_MAX + HORIZON_MAX
     )
     if year is not None and years is not None and not years[0] <= year <= years[1]:
-        row.error(key, f"{year} is outside the horizon {years[0]}-{years[1]}")
+        row.error(
+            key,
+            _("%(year)s is outside the horizon %(first)s-%(last)s")
+            % {"year": year, "first": years[0], "last": years[1]},
+        )
         return None
     return year
 
@@ -541,13 +601,17 @@ def _read_lines(
         category = row.choice("category", ALL_CATEGORIES, what="category")
         kind = row.choice("kind", KINDS, what="kind")
         if category is not None and kind is not None and layout.CATEGORY_KIND[category] != kind:
-            row.error("category", f"{category} belongs to kind {layout.CATEGORY_KIND[category]}, not {kind}")
+            row.error(
+                "category",
+                _("%(category)s belongs to kind %(expected)s, not %(kind)s")
+                % {"category": category, "expected": layout.CATEGORY_KIND[category], "kind": kind},
+            )
         unit = row.text("unit", limit=CODE_LENGTH)
         unit_cost = row.number("unit_cost", required=True, minimum=0)
         escalation = row.number("escalation_rate", minimum=-1, maximum=1, percent=True)
         refresh = row.integer("refresh_cycle_years", minimum=1, maximum=horizon or HORIZON_MAX)
         if refresh is not None and kind is not None and kind != "capex":
-            row.error("refresh_cycle_years", "only capex lines have a refresh cycle")
+            row.error("refresh_cycle_years", _("only capex lines have a refresh cycle"))
         vat = row.flag("vat_applicable")
         assumption = row.text("assumption")
         source = row.text("source")
@@ -601,17 +665,21 @@ def _quantities(row: _Row, horizon: int | None, base_year: int | None) -> tuple[
             complete = False
             continue
         if horizon is not None and period >= horizon and quantity != 0:
-            row.error(key, f"year {period} is outside the {horizon}-year horizon (years 0-{horizon - 1})")
+            row.error(
+                key,
+                _("year %(period)s is outside the %(horizon)s-year horizon (years 0-%(last)s)")
+                % {"period": period, "horizon": horizon, "last": horizon - 1},
+            )
             complete = False
         entered[period] = quantity
     generator = [key for key in layout.GENERATOR_KEYS if row.present(key)]
     if generator:
         if any(entered.values()):
-            row.error(generator[0], "fill either the year columns or start_year..growth_rate, not both")
+            row.error(generator[0], _("fill either the year columns or start_year..growth_rate, not both"))
             return None
         return _generated(row, horizon, base_year)
     if not entered and complete:
-        row.error(layout.year_key(0), "no quantities: fill the year columns or start_year..growth_rate")
+        row.error(layout.year_key(0), _("no quantities: fill the year columns or start_year..growth_rate"))
         return None
     if not complete or horizon is None:
         return None
@@ -625,7 +693,7 @@ def _generated(row: _Row, horizon: int | None, base_year: int | None) -> tuple[D
     first = row.number("starting_quantity", required=True, minimum=0)
     growth = row.number("growth_rate", minimum=-1, maximum=1, percent=True)
     if start is not None and end is not None and end < start:
-        row.error("end_year", f"{end} is before the start year {start}")
+        row.error("end_year", _("%(end)s is before the start year %(start)s") % {"end": end, "start": start})
         return None
     if start is None or end is None or first is None or horizon is None or base_year is None:
         return None
@@ -650,16 +718,18 @@ def _read_risks(
         likely = row.number("most_likely", required=True, minimum=0)
         high = row.number("maximum", required=True, minimum=0)
         if low is not None and likely is not None and likely < low:
-            row.error("most_likely", "below the minimum")
+            row.error("most_likely", _("below the minimum"))
             likely = None
         if likely is not None and high is not None and high < likely:
-            row.error("maximum", "below the most likely")
+            row.error("maximum", _("below the most likely"))
             high = None
         distribution = row.choice("distribution", DISTRIBUTIONS, what="distribution")
         first = _calendar_year(row, "first_year", years)
         last = _calendar_year(row, "last_year", years)
         if first is not None and last is not None and last < first:
-            row.error("last_year", f"{last} is before the first year {first}")
+            row.error(
+                "last_year", _("%(last)s is before the first year %(first)s") % {"last": last, "first": first}
+            )
             last = None
         share = row.number("public_share", required=True, minimum=0, maximum=1, percent=True)
         if (

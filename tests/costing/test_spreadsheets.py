@@ -2,6 +2,9 @@
 
 The export test recomputes every formula with `formulas` (an independent spreadsheet engine) and
 compares with costing.calculations.compute.
+
+Import errors are in the active language. Vietnamese is the default, so every test here runs in
+English unless it says otherwise; the Vietnamese tests switch with translation.override("vi").
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 
 import formulas
 import pytest
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from costing.calculations import LineInput, ModelInput, compute
@@ -32,6 +36,13 @@ from costing.spreadsheets import (
 from ppp.errors import ValidationFailed
 
 D = Decimal
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
 
 # --- helpers: fill a template the way a finance officer would, with openpyxl ----------------------
 
@@ -63,11 +74,15 @@ def to_bytes(book: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def errors_of(data: bytes, **kwargs: Any) -> dict[str, str]:
+def refusal_of(data: bytes, **kwargs: Any) -> ValidationFailed:
     with pytest.raises(ValidationFailed) as caught:
         parse_workbook(data, **kwargs)
     assert caught.value.code == "costing.workbook_invalid"
-    return caught.value.fields
+    return caught.value
+
+
+def errors_of(data: bytes, **kwargs: Any) -> dict[str, str]:
+    return refusal_of(data, **kwargs).fields
 
 
 def patch_cell(data: bytes, sheet_title: str, ref: str, cell_xml: str) -> bytes:
@@ -393,7 +408,8 @@ def valid_risk(sheet, row: int, **overrides: Any) -> None:
     put(sheet, row, **(values | overrides))
 
 
-def test_every_error_in_lines_and_risks_is_reported_at_once_with_its_cell():
+def every_error_book() -> Workbook:
+    """One mistake per row of Lines and Risks, each a different rule."""
     book = valid_book()
     for column in (1, 2):
         book["Options"].cell(4, column).value = None  # service_hire is no longer an option
@@ -431,8 +447,11 @@ def test_every_error_in_lines_and_risks_is_reported_at_once_with_its_cell():
     valid_risk(risks, 8, minimum=-1)
     valid_risk(risks, 9, minimum=1, most_likely=5, maximum=3)
     valid_risk(risks, 10, code="R3")
+    return book
 
-    assert errors_of(to_bytes(book)) == {
+
+def test_every_error_in_lines_and_risks_is_reported_at_once_with_its_cell():
+    assert errors_of(to_bytes(every_error_book())) == {
         "Lines!G3": "must not be negative",
         "Lines!R4": "must not be negative",
         "Lines!H5": f"must be from -100% to 100%{HINT}",
@@ -467,12 +486,61 @@ def test_every_error_in_lines_and_risks_is_reported_at_once_with_its_cell():
     }
 
 
-def test_every_error_on_the_model_sheet_is_reported_at_once():
+VI_HINT = " (nhập 10% là 0,1 hoặc 10%)"
+VI_NO_STORED_VALUE = (
+    "công thức chưa có giá trị được lưu: hãy nhập trực tiếp giá trị, hoặc tính lại và lưu trong Excel"
+)
+
+
+def test_every_error_in_lines_and_risks_reads_in_vietnamese_with_the_same_cells():
+    with translation.override("vi"):
+        refusal = refusal_of(to_bytes(every_error_book()))
+    assert refusal.message == "Tệp có 31 lỗi; không có gì được nhập."
+    assert refusal.fields == {
+        "Lines!G3": "không được âm",
+        "Lines!R4": "không được âm",
+        "Lines!H5": f"phải từ -100% đến 100%{VI_HINT}",
+        "Lines!G6": "nội dung 'abc' không phải là số",
+        "Lines!Q7": "nội dung 'NaN' không phải là số",
+        "Lines!X8": "năm 7 nằm ngoài thời gian phân tích 5 năm (năm 0-4)",
+        "Lines!D9": "nhóm chi phí 'servers' không tồn tại (xem trang tính Instructions)",
+        "Lines!E10": "loại 'capital' không tồn tại (capex, opex, revenue)",
+        "Lines!A11": "phương án 'bot' không tồn tại (in_house, service_hire, ppp)",
+        "Lines!B12": "mã 'L3' bị trùng trong phương án ppp (dòng 3)",
+        "Lines!A13": "phương án service_hire chưa được khai báo ở trang tính Options",
+        "Lines!D14": "hosting_cloud thuộc loại opex, không phải capex",
+        "Lines!I15": "chỉ khoản mục đầu tư (capex) mới có chu kỳ thay mới",
+        "Lines!N16": "năm 2035 nằm ngoài thời gian phân tích 2026-2030",
+        "Lines!M17": "chỉ điền các cột năm hoặc các cột start_year..growth_rate, không điền cả hai",
+        "Lines!G18": VI_NO_STORED_VALUE,
+        "Lines!Q19": "chưa có khối lượng: hãy điền các cột năm hoặc các cột start_year..growth_rate",
+        "Lines!J20": "'maybe' không phải là có/không (yes/no)",
+        "Lines!I21": "phải là số nguyên",
+        "Lines!C22": "bắt buộc nhập",
+        "Lines!G23": "ngày tháng không phải là số",
+        "Lines!H24": f"phải từ -100% đến 100%{VI_HINT}",
+        "Lines!P26": "chỉ điền các cột năm hoặc các cột start_year..growth_rate, không điền cả hai",
+        "Risks!D3": f"phải từ 0% đến 100%{VI_HINT}",
+        "Risks!F4": "nhỏ hơn mức tối thiểu",
+        "Risks!I5": "năm 2020 nằm ngoài thời gian phân tích 2026-2030",
+        "Risks!J6": "năm 2027 trước năm đầu 2028",
+        "Risks!H7": "phân phối 'normal' không tồn tại (triangular, pert)",
+        "Risks!E8": "không được âm",
+        "Risks!G9": "nhỏ hơn mức khả dĩ nhất",
+        "Risks!B10": "mã 'R3' bị trùng trong phương án ppp (dòng 3)",
+    }
+
+
+def bad_model_book() -> Workbook:
     book = template()
     set_model(book, **VALID_MODEL)
     set_model(book, name=None, currency="XYZ", base_year=1980, horizon=31, basis="constant")
     set_model(book, discount_rate=8, vat_rate="ten", general_escalation=-1)
-    assert errors_of(to_bytes(book)) == {
+    return book
+
+
+def test_every_error_on_the_model_sheet_is_reported_at_once():
+    assert errors_of(to_bytes(bad_model_book())) == {
         "Model!C3": "required",
         "Model!C5": "unknown currency 'XYZ' (use an ISO 4217 code: AUD, EUR, GBP, JPY, SGD, USD, VND)",
         "Model!C6": "must be a whole number from 1990 to 2100",
@@ -482,6 +550,37 @@ def test_every_error_on_the_model_sheet_is_reported_at_once():
         "Model!C11": "text 'ten' is not a number",
         "Model!C12": "must be above -100% and at most 100%",
     }
+
+
+def test_every_error_on_the_model_sheet_reads_in_vietnamese():
+    with translation.override("vi"):
+        fields = errors_of(to_bytes(bad_model_book()))
+    assert fields == {
+        "Model!C3": "bắt buộc nhập",
+        "Model!C5": (
+            "mã tiền tệ 'XYZ' không tồn tại (hãy dùng mã ISO 4217: AUD, EUR, GBP, JPY, SGD, USD, VND)"
+        ),
+        "Model!C6": "phải là số nguyên từ 1990 đến 2100",
+        "Model!C7": "phải là số nguyên từ 1 đến 30",
+        "Model!C8": "cơ sở giá 'constant' không tồn tại (real, nominal)",
+        "Model!C9": f"phải từ 0% đến 100%{VI_HINT}",
+        "Model!C11": "nội dung 'ten' không phải là số",
+        "Model!C12": "phải lớn hơn -100% và không vượt quá 100%",
+    }
+
+
+@pytest.mark.parametrize(
+    ("label", "errors", "message"),
+    [
+        ("one", 1, "The workbook has 1 error; nothing was imported."),
+        ("two", 2, "The workbook has 2 errors; nothing was imported."),
+    ],
+)
+def test_the_overall_message_counts_the_errors(label, errors, message):
+    book = valid_book()
+    set_model(book, horizon=0, **({"base_year": 1980} if errors == 2 else {}))
+    refusal = refusal_of(to_bytes(book))
+    assert (len(refusal.fields), refusal.message) == (errors, message)
 
 
 @pytest.mark.parametrize(
@@ -494,6 +593,7 @@ def test_every_error_on_the_model_sheet_is_reported_at_once():
         ("escalation 150%", "general_escalation", "150%", f"must be above -100% and at most 100%{HINT}"),
         ("negative VAT", "vat_rate", -0.1, "must be from 0% to 100%"),
         ("TRUE as a rate", "discount_rate", True, "TRUE/FALSE is not a number"),
+        ("discount rate 1000%", "discount_rate", 10, f"must be from 0% to 100%{HINT}"),
     ],
 )  # fmt: skip
 def test_a_bad_model_value_is_named_by_its_cell(label, key, value, message):
@@ -531,23 +631,89 @@ def test_missing_sheets_columns_and_model_rows_are_named():
     }
 
 
+def test_missing_sheets_columns_and_model_rows_are_named_in_vietnamese_under_the_same_keys():
+    book = valid_book()
+    del book["Risks"]
+    book["Lines"]["G2"] = None
+    book["Model"]["B11"] = None
+    book["Lines"]["B2"] = "unit"  # the code key replaced by a second unit key (column F)
+    with translation.override("vi"):
+        refusal = refusal_of(to_bytes(book))
+    assert refusal.message == "Tệp có 5 lỗi; không có gì được nhập."
+    assert refusal.fields == {
+        "Risks": "thiếu trang tính",
+        "Model!vat_rate": "thiếu dòng",
+        "Lines!F2": "cột 'unit' bị trùng",
+        "Lines!code": "thiếu cột",
+        "Lines!unit_cost": "thiếu cột",
+    }
+
+
 def test_a_sheet_with_too_many_rows_is_refused():
     book = valid_book()
     valid_line(book["Lines"], 3 + 5000)
-    assert errors_of(to_bytes(book)) == {"Lines": "more than 5000 rows"}
+    data = to_bytes(book)
+    refusal = refusal_of(data)
+    assert (refusal.message, refusal.fields) == (
+        "Sheet Lines has more than 5000 rows.",
+        {"Lines": "more than 5000 rows"},
+    )
+    with translation.override("vi"):
+        refusal = refusal_of(data)
+    assert (refusal.message, refusal.fields) == (
+        "Trang tính Lines có hơn 5000 dòng.",
+        {"Lines": "vượt quá 5000 dòng"},
+    )
 
 
 def test_a_workbook_without_options_is_refused():
     book = valid_book()
     for row in (3, 4, 5):
         book["Options"].cell(row, 1).value = book["Options"].cell(row, 2).value = None
-    assert errors_of(to_bytes(book)) == {"Options": "no options: add at least one row"}
+    data = to_bytes(book)
+    assert errors_of(data) == {"Options": "no options: add at least one row"}
+    with translation.override("vi"):
+        assert errors_of(data) == {"Options": "chưa có phương án nào: hãy thêm ít nhất một dòng"}
 
 
 def test_a_duplicate_option_is_named():
     book = valid_book()
     put(book["Options"], 4, kind="ppp")
-    assert errors_of(to_bytes(book)) == {"Options!A5": "option ppp is already on row 4"}
+    data = to_bytes(book)
+    assert errors_of(data) == {"Options!A5": "option ppp is already on row 4"}
+    with translation.override("vi"):
+        assert errors_of(data) == {"Options!A5": "phương án ppp đã có ở dòng 4"}
+
+
+def test_a_duplicate_parameter_and_an_overlong_name_are_named():
+    book = valid_book()
+    set_model(book, name="x" * 256)
+    book["Model"]["B14"], book["Model"]["C14"] = "horizon", 5
+    data = to_bytes(book)
+    expected_en = {"Model!C3": "longer than 255 characters", "Model!B14": "duplicate parameter 'horizon'"}
+    assert errors_of(data) == expected_en
+    with translation.override("vi"):
+        assert errors_of(data) == {"Model!C3": "dài hơn 255 ký tự", "Model!B14": "tham số 'horizon' bị trùng"}
+
+
+@pytest.mark.parametrize(
+    ("label", "cell_xml", "message"),
+    [
+        ("infinity", '<c r="G3" t="n"><v>1E999</v></c>', "không phải là số hữu hạn"),
+        ("error value", '<c r="G3" t="e"><v>#DIV/0!</v></c>', "ô chứa giá trị lỗi #DIV/0!"),
+        ("formula without value", '<c r="G3"><f>1/0</f></c>', VI_NO_STORED_VALUE),
+        ("huge number", '<c r="G3" t="n"><v>1E+16</v></c>', "số quá lớn"),
+        ("boolean", '<c r="G3" t="b"><v>1</v></c>', "TRUE/FALSE không phải là số"),
+        ("Vietnamese text", '<c r="G3" t="inlineStr"><is><t>một trăm triệu</t></is></c>',
+         "nội dung 'một trăm triệu' không phải là số"),
+    ],
+)  # fmt: skip
+def test_values_only_a_damaged_or_foreign_file_holds_read_in_vietnamese(label, cell_xml, message):
+    book = valid_book()
+    valid_line(book["Lines"], 3, unit_cost=1)
+    data = patch_cell(to_bytes(book), "Lines", "G3", cell_xml)
+    with translation.override("vi"):
+        assert errors_of(data) == {"Lines!G3": message}
 
 
 # --- bad files -------------------------------------------------------------------------------------
@@ -590,6 +756,31 @@ def test_a_zip_bomb_is_refused_without_unpacking_it():
     data = zipped({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": b"\0" * (3 * 1024 * 1024)})
     assert len(data) < 100 * 1024
     assert errors_of(data, max_bytes=100 * 1024) == {"file": "the workbook unpacks to more than 2 MB"}
+
+
+@pytest.mark.parametrize(
+    ("label", "data", "max_bytes", "english", "vietnamese"),
+    [
+        ("plain text", b"code,name\nA,B\n", None, NOT_A_WORKBOOK,
+         "không phải tệp .xlsx (hãy lưu lại từ Excel hoặc LibreOffice dưới dạng .xlsx)"),
+        ("a damaged workbook", zipped({"xl/workbook.xml": b"<not xml"}), None, DAMAGED,
+         "tệp bị hỏng hoặc không phải tệp .xlsx"),
+        ("over 1.5 MB", b"x" * (1536 * 1024 + 1), 1536 * 1024, "larger than the 1.5 MB limit",
+         "vượt quá giới hạn 1,5 MB"),
+        ("a zip bomb", zipped({"xl/workbook.xml": b"<w/>", "xl/a.xml": b"\0" * (3 * 1024 * 1024)}),
+         100 * 1024, "the workbook unpacks to more than 2 MB", "tệp khi giải nén lớn hơn 2 MB"),
+    ],
+)  # fmt: skip
+def test_a_refused_file_is_explained_in_the_active_language(label, data, max_bytes, english, vietnamese):
+    limit = {} if max_bytes is None else {"max_bytes": max_bytes}
+    refusal = refusal_of(data, **limit)
+    assert (refusal.message, refusal.fields) == (
+        f"The file cannot be imported: {english}.",
+        {"file": english},
+    )
+    with translation.override("vi"):
+        refusal = refusal_of(data, **limit)
+    assert (refusal.message, refusal.fields) == (f"Không nhập được tệp: {vietnamese}.", {"file": vietnamese})
 
 
 # --- export: live formulas, recomputed by an independent engine -----------------------------------
