@@ -1,1 +1,377 @@
-"""Tables of the contracts app."""
+"""Tables of the contracts app: tenders built from an approved cost model, their pricing schedule,
+criteria, amendments and clarifications; sealed bids with their prices, answers and attachments;
+the opening record; and the approval decisions.
+
+Writes go through contracts.services, reads through contracts.selectors (which also seal bids until
+opening). Money is in the tender's currency (the cost model's), as Decimal; rates are fractions.
+Time-driven phases are derived from timestamps (a published tender is closed once `closing_at` has
+passed), never stored, so nothing can forget to close a tender.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class _DecimalShape(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+RATE: _DecimalShape = {"max_digits": 9, "decimal_places": 6}
+MONEY: _DecimalShape = {"max_digits": 20, "decimal_places": 4}
+
+
+class ProcurementCategory(models.TextChoices):
+    GOODS = "goods", _("Goods")
+    NON_CONSULTING = "non_consulting", _("Non-consulting services")
+    CONSULTING = "consulting", _("Consulting services")
+
+
+class Scope(models.TextChoices):
+    DOMESTIC = "domestic", _("Domestic")
+    INTERNATIONAL = "international", _("International")
+
+
+class EvaluationMethod(models.TextChoices):
+    LOWEST_PRICE = "lowest_price", _("Lowest price")
+    EVALUATED_PRICE = "evaluated_price", _("Evaluated price (lifecycle cost)")
+    COMBINED = "combined", _("Combined technical and price")
+    FIXED_PRICE = "fixed_price", _("Fixed price (consulting)")
+    TECHNICAL_BASED = "technical_based", _("Technical-based (consulting)")
+
+
+class TenderStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for approval")
+    RETURNED = "returned", _("Returned with comments")
+    APPROVED = "approved", _("Approved for publication")
+    PUBLISHED = "published", _("Published")
+    OPENED = "opened", _("Bids opened")
+    EVALUATED = "evaluated", _("Evaluated")
+    AWARDED = "awarded", _("Awarded")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+EDITABLE_TENDER_STATUSES = frozenset({TenderStatus.DRAFT, TenderStatus.RETURNED})
+
+
+class Tender(models.Model):
+    """A call for bids (gói thầu) built from one option of an approved cost model version."""
+
+    organisation = models.ForeignKey(
+        "ppp.Organisation", on_delete=models.PROTECT, related_name="tenders", verbose_name=_("agency")
+    )
+    cost_model = models.ForeignKey("costing.CostModel", on_delete=models.PROTECT, related_name="tenders")
+    option = models.ForeignKey("costing.Option", on_delete=models.PROTECT, related_name="tenders")
+    reference = models.CharField(_("reference"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=255)
+    scope_of_work = models.TextField(_("scope and technical requirements"), blank=True)
+    currency = models.CharField(_("currency"), max_length=3)
+    procurement_category = models.CharField(
+        _("procurement category"), max_length=20, choices=ProcurementCategory.choices
+    )
+    high_technology = models.BooleanField(_("high-technology package"), default=False)
+    scope = models.CharField(_("domestic or international"), max_length=20, choices=Scope.choices)
+    method = models.CharField(_("evaluation method"), max_length=20, choices=EvaluationMethod.choices)
+    envelopes = models.PositiveSmallIntegerField(_("envelopes"), default=1)
+    package_price = models.DecimalField(_("package price"), **MONEY)
+    estimate = models.DecimalField(_("cost model estimate"), **MONEY)
+    estimate_hash = models.CharField(max_length=64)
+    discount_rate = models.DecimalField(_("discount rate for the evaluated price"), **RATE)
+    vat_rate = models.DecimalField(_("VAT rate"), **RATE)
+    technical_weight = models.DecimalField(_("technical weight"), **RATE, null=True, blank=True)
+    price_weight = models.DecimalField(_("price weight"), **RATE, null=True, blank=True)
+    price_score_scale = models.PositiveSmallIntegerField(_("score scale"), default=100)
+    pass_mark = models.DecimalField(
+        _("technical pass mark (share of the maximum)"), **RATE, null=True, blank=True
+    )
+    bid_security_rate = models.DecimalField(_("bid security (share of the package price)"), **RATE)
+    bid_validity_days = models.PositiveSmallIntegerField(_("bid validity (days)"))
+    publication_at = models.DateTimeField(_("publication"))
+    clarification_deadline = models.DateTimeField(_("clarification deadline"))
+    closing_at = models.DateTimeField(_("closing"))
+    opening_at = models.DateTimeField(_("opening"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=TenderStatus.choices, default=TenderStatus.DRAFT
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    published_at = models.DateTimeField(null=True, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    editors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(package_price__gt=0), name="tender_package_price_positive"),
+            models.CheckConstraint(
+                condition=Q(package_price__lte=F("estimate")), name="tender_price_within_estimate"
+            ),
+            models.CheckConstraint(condition=Q(envelopes__in=[1, 2]), name="tender_envelopes"),
+            models.CheckConstraint(condition=Q(price_score_scale__in=[100, 1000]), name="tender_score_scale"),
+            models.CheckConstraint(
+                condition=Q(clarification_deadline__lte=F("closing_at"))
+                & Q(publication_at__lt=F("closing_at"))
+                & Q(opening_at__gte=F("closing_at")),
+                name="tender_timeline_order",
+            ),
+            models.CheckConstraint(condition=Q(status__in=TenderStatus.values), name="tender_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_TENDER_STATUSES
+
+
+class Lot(models.Model):
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="lots")
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=255)
+    package_price = models.DecimalField(_("package price"), **MONEY)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["tender", "number"], name="lot_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.tender.reference}/{self.number} {self.name}"
+
+
+class ScheduleItem(models.Model):
+    """One item of the pricing schedule (bill of quantities): the vendor prices it per year.
+    `quantities` holds one decimal string per year of the tender's horizon."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="items")
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, null=True, blank=True, related_name="items")
+    position = models.PositiveIntegerField(default=0)
+    code = models.CharField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=255)
+    category = models.CharField(_("category"), max_length=40)
+    unit = models.CharField(_("unit"), max_length=40)
+    quantities = models.JSONField(_("quantity per year"))
+    vat_applicable = models.BooleanField(_("VAT applicable"), default=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["tender", "code"], name="schedule_item_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class CriterionKind(models.TextChoices):
+    PASS_FAIL = "pass_fail", _("Pass/fail requirement")
+    TECHNICAL = "technical", _("Technical criterion (scored)")
+
+
+class Criterion(models.Model):
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(_("kind"), max_length=20, choices=CriterionKind.choices)
+    code = models.CharField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    max_points = models.DecimalField(
+        _("maximum points"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "code"], name="criterion_unique_code"),
+            models.CheckConstraint(
+                condition=(Q(kind="technical") & Q(max_points__gt=0))
+                | (Q(kind="pass_fail") & Q(max_points__isnull=True)),
+                name="criterion_points_by_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class TenderDecision(models.Model):
+    """One workflow event of a tender: who, in which role, what, when, with which note."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="decisions")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20)
+    decision = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.tender} {self.decision}"
+
+
+class Amendment(models.Model):
+    """A change to a published tender: a new version, shown as a diff, notified to vendors.
+    One that comes less than the rule's days before closing moves the closing."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="amendments")
+    number = models.PositiveIntegerField(_("number"))
+    reason = models.TextField(_("reason"))
+    changes = models.JSONField(_("changes"))  # {field: {"before": ..., "after": ...}}
+    closing_before = models.DateTimeField()
+    closing_after = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["tender", "number"], name="amendment_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.tender.reference} amendment {self.number}"
+
+
+class Clarification(models.Model):
+    """A vendor's question and the agency's answer. Published to every vendor without naming who
+    asked: `asked_by` and `vendor` are never shown outside the agency's own records."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="clarifications")
+    question = models.TextField(_("question"))
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    vendor = models.ForeignKey("ppp.Organisation", on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.tender.reference} Q{self.pk}"
+
+
+class BidStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Bid(models.Model):
+    """A vendor's priced offer. Sealed until opening: contracts.selectors shows it only to the
+    vendor's own people until the tender's opening record exists."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="bids")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="bids")
+    vendor = models.ForeignKey("ppp.Organisation", on_delete=models.PROTECT, related_name="bids")
+    status = models.CharField(_("status"), max_length=20, choices=BidStatus.choices, default=BidStatus.DRAFT)
+    discount_rate = models.DecimalField(_("discount offered"), **RATE, default=0)
+    bid_security_amount = models.DecimalField(_("bid security"), **MONEY, default=0)
+    bid_security_reference = models.CharField(_("bid security reference"), max_length=100, blank=True)
+    validity_days = models.PositiveSmallIntegerField(_("bid validity (days)"), null=True, blank=True)
+    entitled_to_preference = models.BooleanField(_("entitled to preference"), default=False)
+    tender_version = models.PositiveIntegerField(default=1)  # the tender version the bid answers
+    content_hash = models.CharField(max_length=64, blank=True)
+    receipt_number = models.CharField(max_length=40, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)  # the database clock's time
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            # One bid per vendor per tender and lot (withdrawing keeps the row, a new bid reuses it).
+            models.UniqueConstraint(
+                fields=["tender", "vendor"], condition=Q(lot__isnull=True), name="bid_one_per_vendor"
+            ),
+            models.UniqueConstraint(fields=["tender", "lot", "vendor"], name="bid_one_per_vendor_and_lot"),
+            models.CheckConstraint(condition=Q(status__in=BidStatus.values), name="bid_status"),
+            models.CheckConstraint(
+                condition=~Q(status="submitted") | (Q(submitted_at__isnull=False) & ~Q(content_hash="")),
+                name="bid_submitted_has_hash_and_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"bid {self.pk} on {self.tender.reference}"
+
+
+class BidPrice(models.Model):
+    """The vendor's unit price of one schedule item, per year (`unit_prices`: one decimal string per
+    year, or null for an item the vendor leaves unpriced)."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="prices")
+    item = models.ForeignKey(ScheduleItem, on_delete=models.PROTECT, related_name="+")
+    unit_prices = models.JSONField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bid", "item"], name="bid_price_unique_item")]
+
+    def __str__(self) -> str:
+        return f"{self.bid_id}:{self.item_id}"
+
+
+class BidAnswer(models.Model):
+    """The vendor's answer to a criterion: compliance for a pass/fail requirement, a description for
+    a technical criterion (scored later by the evaluators)."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="answers")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    complies = models.BooleanField(null=True)
+    response = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bid", "criterion"], name="bid_answer_unique_criterion")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bid_id}:{self.criterion_id}"
+
+
+class BidAttachment(models.Model):
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="bids/%Y/%m/")
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Opening(models.Model):
+    """The bid opening: when, by whom, and the record published to every participant."""
+
+    tender = models.OneToOneField(Tender, on_delete=models.PROTECT, related_name="opening")
+    opened_at = models.DateTimeField()
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    record = models.JSONField()  # bidders, prices, discounts, bid security, validity, hash checks
+    record_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"opening of {self.tender.reference}"

@@ -15,7 +15,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
-from ppp import permissions, services
+from ppp import audit, permissions, services
 from ppp.errors import DomainError
 from ppp.models import (
     ApiToken,
@@ -353,6 +353,10 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ("sequence", "created_at", "actor_label", "action", "object_type", "object_id")
     list_filter = ("action", "object_type")
     search_fields = ("object_id", "actor_label", "action")
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        # Sealed records (a bid before opening) stay out of the back office too.
+        return audit.unsealed(super().get_queryset(request))
 
 
 @admin.register(ApiToken)

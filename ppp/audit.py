@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from django.db import models, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ppp.models import AuditChainHead, AuditEntry, Organisation, User
@@ -289,3 +290,20 @@ def chain_head() -> tuple[int, str]:
     if head is None:
         return 0, GENESIS_HASH
     return head.last_sequence, head.last_hash
+
+
+# Sealed entries. An app whose records must stay unseen for a while (a bid before opening) registers
+# a filter; every read of the audit log (the audit page, its API, the admin) applies them all, so the
+# log cannot tell anyone that a sealed record exists.
+_SEALS: list[Callable[[], Q]] = []
+
+
+def register_seal(condition: Callable[[], Q]) -> None:
+    """`condition()` returns a Q matching the entries that are still sealed."""
+    _SEALS.append(condition)
+
+
+def unsealed(queryset: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+    for condition in _SEALS:
+        queryset = queryset.exclude(condition())
+    return queryset

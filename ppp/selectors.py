@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ppp import permissions
+from ppp import audit, permissions
 from ppp.errors import NotFound, PermissionDenied
 from ppp.models import ApiToken, AuditEntry, Job, Notification, Organisation, RuleSet, User
 
@@ -100,7 +100,8 @@ def audit_entries_for(
 ) -> QuerySet[AuditEntry]:
     if not permissions.can_view_audit_log(user):
         raise PermissionDenied("audit.forbidden", _("Only administrators and reviewers read the audit log."))
-    queryset = AuditEntry.objects.select_related("actor", "organisation").order_by("-sequence")
+    entries = AuditEntry.objects.select_related("actor", "organisation")
+    queryset = audit.unsealed(entries).order_by("-sequence")
     if object_type:
         queryset = queryset.filter(object_type=object_type)
     if object_id:
@@ -115,7 +116,7 @@ def audit_entries_for(
 def object_history_for(*, object_type: str, object_id: str) -> QuerySet[AuditEntry]:
     """History of one object for callers that have already checked the object is visible."""
     return (
-        AuditEntry.objects.select_related("actor")
+        audit.unsealed(AuditEntry.objects.select_related("actor"))
         .filter(object_type=object_type, object_id=str(object_id))
         .order_by("sequence")
     )
