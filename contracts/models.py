@@ -283,6 +283,9 @@ class Bid(models.Model):
     bid_security_reference = models.CharField(_("bid security reference"), max_length=100, blank=True)
     validity_days = models.PositiveSmallIntegerField(_("bid validity (days)"), null=True, blank=True)
     entitled_to_preference = models.BooleanField(_("entitled to preference"), default=False)
+    # The total the bidder wrote on an uploaded price form, in figures and in words (parsed).
+    stated_total = models.DecimalField(**MONEY, null=True, blank=True)
+    stated_total_in_words = models.DecimalField(**MONEY, null=True, blank=True)
     tender_version = models.PositiveIntegerField(default=1)  # the tender version the bid answers
     content_hash = models.CharField(max_length=64, blank=True)
     receipt_number = models.CharField(max_length=40, blank=True)
@@ -321,6 +324,9 @@ class BidPrice(models.Model):
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="prices")
     item = models.ForeignKey(ScheduleItem, on_delete=models.PROTECT, related_name="+")
     unit_prices = models.JSONField()
+    # The line amounts the bidder wrote per year on an uploaded price form (null when the grid
+    # computed them): arithmetic correction compares them with quantity x unit price.
+    stated_amounts = models.JSONField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["bid", "item"], name="bid_price_unique_item")]
@@ -375,3 +381,209 @@ class Opening(models.Model):
 
     def __str__(self) -> str:
         return f"opening of {self.tender.reference}"
+
+
+# Evaluation.
+
+
+class EvaluationStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+
+
+class Evaluation(models.Model):
+    """The evaluation of an opened tender: its panel (a chair and evaluators), and once computed the
+    figures with the hash of their inputs."""
+
+    tender = models.OneToOneField(Tender, on_delete=models.PROTECT, related_name="evaluation")
+    chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    evaluators = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    status = models.CharField(
+        max_length=20, choices=EvaluationStatus.choices, default=EvaluationStatus.IN_PROGRESS
+    )
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    input_hash = models.CharField(max_length=64, blank=True)
+    results = models.JSONField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"evaluation of {self.tender.reference}"
+
+
+class ConflictDeclaration(models.Model):
+    """An evaluator's declaration, before scoring, that they have (or have not) a conflict of interest."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="declarations")
+    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    has_conflict = models.BooleanField()
+    statement = models.TextField(blank=True)
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "evaluator"], name="declaration_one_per_evaluator")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluator} on {self.evaluation}"
+
+
+class CorrectionStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed to the bidder")
+    ACCEPTED = "accepted", _("Accepted by the bidder")
+    REJECTED = "rejected", _("Rejected by the bidder")
+
+
+class BidCorrection(models.Model):
+    """The arithmetic correction of one bid, which the bidder accepts or rejects within the rule's
+    working days (a rejected correction makes the bid non-responsive)."""
+
+    bid = models.OneToOneField(Bid, on_delete=models.PROTECT, related_name="correction")
+    corrections = models.JSONField()
+    stated_total = models.DecimalField(**MONEY, null=True, blank=True)
+    corrected_total = models.DecimalField(**MONEY)
+    status = models.CharField(
+        max_length=20, choices=CorrectionStatus.choices, default=CorrectionStatus.PROPOSED
+    )
+    respond_by = models.DateTimeField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"correction of bid {self.bid_id}"
+
+
+class ComplianceResult(models.Model):
+    """Whether a bid meets a pass/fail requirement: each evaluator's view, and the chair's consensus
+    (evaluator null)."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="compliance")
+    bid = models.ForeignKey(Bid, on_delete=models.PROTECT, related_name="+")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    passed = models.BooleanField()
+    note = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "bid", "criterion", "evaluator"], name="compliance_one_per_evaluator"
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation", "bid", "criterion"],
+                condition=Q(evaluator__isnull=True),
+                name="compliance_one_consensus",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bid_id}:{self.criterion_id}"
+
+
+class TechnicalScore(models.Model):
+    """Points for a technical criterion: each evaluator scores alone; the chair records the panel's
+    consensus (evaluator null), which is what counts."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scores")
+    bid = models.ForeignKey(Bid, on_delete=models.PROTECT, related_name="+")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    points = models.DecimalField(max_digits=8, decimal_places=2)
+    note = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "bid", "criterion", "evaluator"], name="score_one_per_evaluator"
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation", "bid", "criterion"],
+                condition=Q(evaluator__isnull=True),
+                name="score_one_consensus",
+            ),
+            models.CheckConstraint(condition=Q(points__gte=0), name="score_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bid_id}:{self.criterion_id} {self.points}"
+
+
+# Award.
+
+
+class AwardStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected by the approver")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Award(models.Model):
+    """The decision naming the winning bid: proposed by a finance officer with reasons, approved by an
+    approver of the reviewing body; cancelled with a reason so that the next bid can be considered."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="awards")
+    bid = models.ForeignKey(Bid, on_delete=models.PROTECT, related_name="awards")
+    status = models.CharField(max_length=20, choices=AwardStatus.choices, default=AwardStatus.PROPOSED)
+    contract_price = models.DecimalField(**MONEY)
+    reasons = models.TextField()
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    cancelled_reason = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["proposed_at", "pk"]
+        constraints = [
+            # At most one live award per tender at a time.
+            models.UniqueConstraint(
+                fields=["tender"],
+                condition=Q(status__in=["proposed", "approved"]),
+                name="award_one_live_per_tender",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"award of {self.tender.reference} to bid {self.bid_id}"
+
+
+class ContractStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+
+
+class Contract(models.Model):
+    """The contract created from an approved award (its terms, review and signature come with the
+    contracts capability; the draft holds the parties, the price and the corrected schedule)."""
+
+    award = models.OneToOneField(Award, on_delete=models.PROTECT, related_name="contract")
+    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="contracts")
+    agency = models.ForeignKey(
+        "ppp.Organisation", on_delete=models.PROTECT, related_name="contracts_as_agency"
+    )
+    vendor = models.ForeignKey(
+        "ppp.Organisation", on_delete=models.PROTECT, related_name="contracts_as_vendor"
+    )
+    currency = models.CharField(max_length=3)
+    value = models.DecimalField(**MONEY)
+    price_schedule = (
+        models.JSONField()
+    )  # the winning bid's corrected prices: {item code: [unit price per year]}
+    status = models.CharField(max_length=20, choices=ContractStatus.choices, default=ContractStatus.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"contract of {self.tender.reference}"

@@ -10,6 +10,18 @@ from .bids import (
     bid_withdraw,
     check_attachment,
 )
+from .evaluation import (
+    award_approve,
+    award_cancel,
+    award_propose,
+    award_reject,
+    compliance_record,
+    conflict_declare,
+    correction_respond,
+    evaluation_compute,
+    evaluation_start,
+    score_record,
+)
 from .opening import tender_open
 from .tenders import (
     clarification_answer,
@@ -26,6 +38,10 @@ from .tenders import (
 )
 
 __all__ = [
+    "award_approve",
+    "award_cancel",
+    "award_propose",
+    "award_reject",
     "bid_answers_save",
     "bid_attach",
     "bid_create",
@@ -36,8 +52,14 @@ __all__ = [
     "check_attachment",
     "clarification_answer",
     "clarification_ask",
+    "compliance_record",
+    "conflict_declare",
+    "correction_respond",
     "criterion_add",
     "criterion_delete",
+    "evaluation_compute",
+    "evaluation_start",
+    "score_record",
     "tender_amend",
     "tender_approve",
     "tender_create",

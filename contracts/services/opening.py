@@ -26,15 +26,18 @@ from . import bids as bid_services
 from .tenders import TenderDecision, _link, locked, record
 
 
-def bid_total(bid: Bid) -> Decimal:
-    """The bid's price as written: sum over items and years of quantity x unit price, before the
-    discount and excluding VAT, in the tender's currency (unrounded)."""
-    total = Decimal(0)
+def bid_totals(bid: Bid, vat_rate: Decimal) -> tuple[Decimal, Decimal]:
+    """The bid's price as written, before its discount: (excluding VAT, including VAT), summed over
+    items and years of quantity x unit price, in the tender's currency (unrounded)."""
+    ex_vat = inc_vat = Decimal(0)
     for price in bid.prices.select_related("item"):
+        factor = 1 + vat_rate if price.item.vat_applicable else Decimal(1)
         for unit_price, quantity in zip(price.unit_prices, price.item.quantities, strict=True):
             if unit_price is not None:
-                total += Decimal(unit_price) * Decimal(str(quantity))
-    return total
+                amount = Decimal(unit_price) * Decimal(str(quantity))
+                ex_vat += amount
+                inc_vat += amount * factor
+    return ex_vat, inc_vat
 
 
 @transaction.atomic
@@ -55,7 +58,7 @@ def tender_open(*, actor: User, tender: Tender) -> Opening:
         .order_by("submitted_at", "pk")
     ):
         recomputed = bid_services.content_hash(bid)
-        total = bid_total(bid)
+        ex_vat, total = bid_totals(bid, Decimal(row.vat_rate))
         discounted = total * (1 - Decimal(bid.discount_rate))
         entries.append(
             {
@@ -64,6 +67,7 @@ def tender_open(*, actor: User, tender: Tender) -> Opening:
                 "tax_code": bid.vendor.tax_code,
                 "receipt": bid.receipt_number,
                 "submitted_at": bid.submitted_at,
+                "price_ex_vat": quantize(ex_vat, row.currency),
                 "price": quantize(total, row.currency),
                 "discount_rate": Decimal(bid.discount_rate),
                 "price_after_discount": quantize(discounted, row.currency),

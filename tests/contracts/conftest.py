@@ -46,12 +46,25 @@ def world(db) -> dict[str, Any]:
 
 
 def approved_model(world: dict[str, Any]):  # type: ignore[no-untyped-def]
-    """Service hire over 3 years (2026-2028), VAT 10 %, real, rate 5 %:
+    """In-house (the PSC): 1 server set at 1,000,000,000 in 2026 and 2 staff x 300,000,000 a year (no
+    VAT); PSC = 1,234,970,000 (with PM 3 % and contingency 5 % + 4 %, incl. VAT) + 600 m x 2.8594104
+    = 2,950,616,259.
+    Service hire over 3 years (2026-2028), VAT 10 %, real, rate 5 %:
     HOST 12 months x 50,000,000 a year (VAT), SUPPORT 2 people x 300,000,000 a year (no VAT).
     Nominal lifecycle cost incl. VAT = 3 x (600,000,000 x 1.1 + 600,000,000) = 3,780,000,000."""
     model = costing_services.cost_model_create(
         actor=world["finance"], organisation=world["agency"], name="Cổng dịch vụ công", base_year=2026,
         horizon=3, discount_rate="0.05", vat_rate="0.10",
+    )  # fmt: skip
+    costing_services.lines_save(
+        actor=world["finance"],
+        option=model.options.get(kind="in_house"),
+        rows=[
+            LineData(code="HW", name="Máy chủ", category="equipment_hardware", unit="bộ",
+                     unit_cost="1000000000", quantities=["1", "0", "0"]),
+            LineData(code="OPS", name="Vận hành", category="operations_staff", unit="người-năm",
+                     unit_cost="300000000", quantities=["2", "2", "2"], vat_applicable=False),
+        ],
     )  # fmt: skip
     option = model.options.get(kind="service_hire")
     costing_services.lines_save(

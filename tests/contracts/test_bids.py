@@ -192,16 +192,21 @@ def test_opening_publishes_the_record_and_unseals_the_bids(world):
     tender.refresh_from_db()
     assert tender.status == TenderStatus.OPENED
     rows = {entry["vendor"]: entry for entry in opening.record["bids"]}
-    # A: 12 x 40 m x 3 + 2 x (250 m + 250 m + 260 m) = 1,440 m + 1,520 m = 2,960,000,000;
-    # less 2 % = 2,900,800,000
-    assert (rows["Công ty A"]["price"], rows["Công ty A"]["price_after_discount"]) == (
+    # A: 12 x 40 m x 3 = 1,440 m (VAT 10 % -> 1,584 m) + 2 x (250 m + 250 m + 260 m) = 1,520 m (no VAT):
+    # 2,960,000,000 ex VAT, 3,104,000,000 incl. VAT, less 2 % = 3,041,920,000
+    a = rows["Công ty A"]
+    assert (a["price_ex_vat"], a["price"], a["price_after_discount"]) == (
         "2960000000",
-        "2900800000",
+        "3104000000",
+        "3041920000",
     )
-    # B: 12 x 45 m x 3 + 2 x 240 m x 3 = 1,620 m + 1,440 m = 3,060,000,000; less 2 % = 2,998,800,000
-    assert (rows["Công ty B"]["price"], rows["Công ty B"]["price_after_discount"]) == (
+    # B: 12 x 45 m x 3 = 1,620 m (-> 1,782 m) + 2 x 240 m x 3 = 1,440 m: 3,060 m ex VAT, 3,222 m incl.,
+    # less 2 % = 3,157,560,000
+    b = rows["Công ty B"]
+    assert (b["price_ex_vat"], b["price"], b["price_after_discount"]) == (
         "3060000000",
-        "2998800000",
+        "3222000000",
+        "3157560000",
     )
     assert all(entry["hash_matches"] for entry in opening.record["bids"])
     assert len(opening.record_hash) == 64
