@@ -9,12 +9,25 @@ Missing and not-yours raise the same NotFound.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from contracts import permissions
-from contracts.models import Bid, BidStatus, Clarification, Opening, Tender, TenderStatus
+from contracts.models import (
+    Award,
+    AwardStatus,
+    Bid,
+    BidPrice,
+    BidStatus,
+    Clarification,
+    Evaluation,
+    Opening,
+    Tender,
+    TenderStatus,
+)
 from costing.permissions import reviewing_body_ids
 from ppp import audit
 from ppp.errors import NotFound
@@ -101,3 +114,107 @@ def opening_get_for(*, user: User, tender: Tender) -> Opening:
     if opening is None:
         raise NotFound("opening.not_found", _("The bids of this tender have not been opened."))
     return opening
+
+
+def evaluation_get_for(*, user: User, tender: Tender) -> Evaluation:
+    """The evaluation (panel, declarations, scores, figures): the agency and its reviewers only."""
+    if not (permissions.is_agency_member(user, tender) or permissions.is_reviewer_of(user, tender)):
+        raise NotFound("evaluation.not_found", _("Evaluation not found."))
+    evaluation = Evaluation.objects.filter(tender=tender).select_related("chair").first()
+    if evaluation is None:
+        raise NotFound("evaluation.not_found", _("Evaluation not found."))
+    return evaluation
+
+
+def award_list_for(*, user: User, tender: Tender) -> QuerySet[Award]:
+    """Approved (published) awards for every participant; all awards for the agency and reviewers."""
+    queryset = (
+        Award.objects.filter(tender=tender).select_related("bid", "bid__vendor").order_by("proposed_at", "pk")
+    )
+    if permissions.is_agency_member(user, tender) or permissions.is_reviewer_of(user, tender):
+        return queryset
+    return queryset.filter(status=AwardStatus.APPROVED)
+
+
+def award_get_for(*, user: User, pk: int) -> Award:
+    award = Award.objects.select_related("tender", "tender__organisation", "bid").filter(pk=pk).first()
+    if award is None or not award_list_for(user=user, tender=award.tender).filter(pk=pk).exists():
+        raise NotFound("award.not_found", _("Award not found."))
+    return award
+
+
+def awaiting_decision_for(*, user: User) -> dict[str, list[Any]]:
+    """What waits for this approver: tenders to approve for publication and proposed awards,
+    excluding the person's own work."""
+    reviewing = reviewing_body_ids(user)
+    if not reviewing:
+        return {"tenders": [], "awards": []}
+    tenders = (
+        Tender.objects.select_related("organisation")
+        .filter(status=TenderStatus.SUBMITTED, organisation__reviewing_body_id__in=reviewing)
+        .exclude(created_by=user)
+        .exclude(editors=user)
+        .order_by("updated_at")
+    )
+    awards = (
+        Award.objects.select_related("tender", "tender__organisation")
+        .filter(status=AwardStatus.PROPOSED, tender__organisation__reviewing_body_id__in=reviewing)
+        .exclude(proposed_by=user)
+        .order_by("proposed_at")
+    )
+    return {"tenders": list(tenders), "awards": list(awards)}
+
+
+def bid_comparison_for(*, user: User, tender: Tender) -> dict[str, Any]:
+    """The opened bids side by side with the PSC estimate, item by item and year by year (amounts
+    incl. VAT, before discounts): {"years", "items": [{code, name, quantities, estimate: [..],
+    bids: {bid id: [..]}}], "bids": [{bid, vendor}], "totals": {...}}. The estimate is the cost
+    model option's own unit costs (what the agency expected to pay). Reads are audited."""
+    bids = list(bid_list_for(user=user, tender=tender).select_related("vendor"))
+    if not bids:
+        raise NotFound("bid.not_found", _("No opened bids to compare."))
+    from decimal import Decimal
+
+    from costing.models import CostLine
+
+    items = list(tender.items.order_by("position", "pk"))
+    expected = {line.code: line for line in CostLine.objects.filter(option_id=tender.option_id)}
+    vat = Decimal(tender.vat_rate)
+    prices = {(p.bid_id, p.item_id): p.unit_prices for p in BidPrice.objects.filter(bid__in=bids)}
+    rows = []
+    totals: dict[str, Decimal] = {"estimate": Decimal(0), **{str(b.pk): Decimal(0) for b in bids}}
+    for item in items:
+        factor = 1 + vat if item.vat_applicable else Decimal(1)
+        quantities = [Decimal(str(q)) for q in item.quantities]
+        line = expected.get(item.code)
+        estimate = [
+            (Decimal(line.unit_cost) * q * factor) if line is not None else Decimal(0) for q in quantities
+        ]
+        per_bid = {}
+        for bid in bids:
+            unit_prices = prices.get((bid.pk, item.pk)) or [None] * len(quantities)
+            per_bid[str(bid.pk)] = [
+                Decimal(price) * q * factor if price is not None else Decimal(0)
+                for price, q in zip(unit_prices, quantities, strict=True)
+            ]
+            totals[str(bid.pk)] += sum(per_bid[str(bid.pk)], Decimal(0))
+        totals["estimate"] += sum(estimate, Decimal(0))
+        rows.append(
+            {
+                "code": item.code,
+                "name": item.name,
+                "unit": item.unit,
+                "quantities": quantities,
+                "estimate": estimate,
+                "bids": per_bid,
+            }
+        )
+    for bid in bids:
+        bid_read(user=user, bid=bid)
+    base_year = tender.cost_model.base_year
+    return {
+        "years": [base_year + t for t in range(len(items[0].quantities) if items else 0)],
+        "items": rows,
+        "bids": [{"bid": bid.pk, "vendor": bid.vendor.name} for bid in bids],
+        "totals": totals,
+    }

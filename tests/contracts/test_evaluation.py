@@ -14,7 +14,7 @@ from django.utils import timezone
 from contracts import services
 from contracts.models import AwardStatus, BidCorrection, BidPrice, Contract, Tender, TenderStatus
 from contracts.services.evaluation import add_working_days
-from ppp.errors import Conflict, PermissionDenied, ValidationFailed
+from ppp.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ppp.models import Notification
 from tests.contracts.conftest import D, published_tender, submitted_bid
 from tests.roles import assert_nothing_written
@@ -310,3 +310,28 @@ def test_the_award_is_approved_by_someone_else_creates_the_draft_contract_and_ca
         actor=world["finance"], tender=tender, bid=bid_b, reasons="Xếp hạng tiếp theo"
     )
     assert second.bid == bid_b
+
+
+def test_bids_side_by_side_with_the_estimate_and_the_approvers_queue(world):
+    from contracts import selectors
+
+    tender, bid_a, _bid_b = opened(world)
+    comparison = selectors.bid_comparison_for(user=world["finance"], tender=tender)
+    assert comparison["years"] == [2026, 2027, 2028]
+    host = next(item for item in comparison["items"] if item["code"] == "HOST")
+    # The model expected 12 x 50,000,000 x 1.1 = 660,000,000 a year;
+    # A bid 12 x 40,000,000 x 1.1 = 528,000,000.
+    assert host["estimate"] == [D(660_000_000)] * 3
+    assert host["bids"][str(bid_a.pk)] == [D(528_000_000)] * 3
+    assert comparison["totals"]["estimate"] == D(3_780_000_000)
+    assert comparison["totals"][str(bid_a.pk)] == D(3_104_000_000)
+    with pytest.raises(NotFound):
+        selectors.bid_comparison_for(user=world["preparer_b"], tender=published_tender(world))
+    evaluation = services.evaluation_start(
+        actor=world["finance"], tender=tender, chair=world["evaluator"], evaluators=[world["evaluator"]]
+    )
+    services.evaluation_compute(actor=world["evaluator"], evaluation=evaluation)
+    tender.refresh_from_db()
+    award = services.award_propose(actor=world["finance"], tender=tender, bid=bid_a, reasons="Thấp nhất")
+    queue = selectors.awaiting_decision_for(user=world["approver"])
+    assert queue["awards"] == [award] and queue["tenders"] == []
