@@ -380,3 +380,54 @@ def bid_withdraw(*, actor: User, bid: Bid) -> Bid:
     row.refresh_from_db()
     record(actor, row, "bid.withdrawn")
     return row
+
+
+XLSX_TYPES = frozenset(
+    {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/octet-stream",
+        "application/zip",
+        "",
+    }
+)
+
+
+def check_upload(*, name: str, size: int, content_type: str = "") -> None:
+    """Refuse a price form by its name, size and type before it is read into memory."""
+    from contracts.spreadsheets import ERROR_CODE, MAX_BYTES
+
+    if size > MAX_BYTES:
+        raise ValidationFailed(
+            ERROR_CODE,
+            _("The file is larger than %(limit)s MB; nothing was imported.")
+            % {"limit": MAX_BYTES // (1024 * 1024)},
+            {"file": _("over the size limit")},
+        )
+    if not name.lower().endswith(".xlsx") or (content_type or "") not in XLSX_TYPES:
+        raise ValidationFailed(
+            ERROR_CODE, _("Upload an Excel workbook (.xlsx)."), {"file": _("not an .xlsx workbook")}
+        )
+
+
+@transaction.atomic
+def bid_prices_import(*, actor: User, bid: Bid, data: bytes) -> Bid:
+    """Price the bid from a filled price form: every item, all or nothing, errors by sheet and cell.
+    The line amounts and the total the bidder wrote are kept for the arithmetic correction."""
+    from contracts.spreadsheets import parse_price_form
+
+    row = _editing(actor, bid)
+    form = parse_price_form(tender=row.tender, data=data)
+    items = {item.code: item for item in ScheduleItem.objects.filter(tender=row.tender)}
+    BidPrice.objects.filter(bid=row).delete()
+    BidPrice.objects.bulk_create(
+        [
+            BidPrice(
+                bid=row, item=items[code], unit_prices=prices, stated_amounts=form.stated_amounts.get(code)
+            )
+            for code, prices in form.prices.items()
+        ]
+    )
+    row.stated_total = form.stated_total
+    row.save(update_fields=["stated_total", "updated_at"])
+    record(actor, row, "bid.priced_from_workbook", after={"items": sorted(form.prices), "bytes": len(data)})
+    return row

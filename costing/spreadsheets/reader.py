@@ -19,14 +19,12 @@ from __future__ import annotations
 import io
 import math
 import re
-import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 from openpyxl import load_workbook
@@ -35,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from costing.calculations import ALL_CATEGORIES, KINDS, generate_quantities
 from costing.calculations.inputs import HORIZON_MAX
 from costing.calculations.risk import DISTRIBUTIONS
+from ppp import workbooks
 from ppp.errors import ValidationFailed
 
 from . import layout
@@ -43,7 +42,6 @@ from .records import OPTION_KINDS, WorkbookLine, WorkbookModel, WorkbookOption, 
 ERROR_CODE = "costing.workbook_invalid"
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 # The unzipped parts may be at most this many times the upload limit (a guard against zip bombs).
-EXPANSION_LIMIT = 20
 MAX_DATA_ROWS = 5000
 MAX_COLUMNS = 200
 LARGEST_NUMBER = Decimal(10) ** 15
@@ -147,43 +145,11 @@ def parse_workbook(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Workbo
 
 
 def _file_error(message: str) -> ValidationFailed:
-    return ValidationFailed(
-        ERROR_CODE, _("The file cannot be imported: %(problem)s.") % {"problem": message}, {"file": message}
-    )
-
-
-def _local(number: str) -> str:
-    """A number written with a point ("1.5", "-0.5%") as the active language writes it ("1,5")."""
-    return number.replace(".", get_format("DECIMAL_SEPARATOR"))
-
-
-def _size(size: int) -> str:
-    """5 MB, 1.5 MB, 300 KB: the limit as a person would say it (1,5 MB in Vietnamese)."""
-    if size >= 1024 * 1024:
-        return _local(f"{size / (1024 * 1024):.1f}".removesuffix(".0")) + " MB"
-    return f"{size / 1024:.0f} KB"
-
-
-def _not_a_workbook() -> str:
-    return _("not an .xlsx workbook (save it from Excel or LibreOffice as .xlsx)")
+    return workbooks.file_error(ERROR_CODE, message)
 
 
 def _check_file(data: bytes, max_bytes: int) -> None:
-    if not isinstance(data, bytes | bytearray | memoryview):
-        raise _file_error(_("not an .xlsx workbook"))
-    if len(data) > max_bytes:
-        raise _file_error(_("larger than the %(limit)s limit") % {"limit": _size(max_bytes)})
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            parts = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise _file_error(_not_a_workbook()) from None
-    if "xl/workbook.xml" not in {part.filename for part in parts}:
-        raise _file_error(_not_a_workbook())
-    if sum(part.file_size for part in parts) > max_bytes * EXPANSION_LIMIT:
-        raise _file_error(
-            _("the workbook unpacks to more than %(limit)s") % {"limit": _size(max_bytes * EXPANSION_LIMIT)}
-        )
+    workbooks.check_xlsx(data, max_bytes=max_bytes, code=ERROR_CODE)
 
 
 def _load(data: bytes) -> dict[str, _Grid]:
@@ -283,11 +249,11 @@ def _as_text(value: Any) -> str:
 
 
 def _percent(number: Decimal) -> str:
-    return _local(f"{_tidy(number * 100, 8)}%")
+    return workbooks.local_number(f"{_tidy(number * 100, 8)}%")
 
 
 def _plain(number: Decimal) -> str:
-    return _local(str(number))
+    return workbooks.local_number(str(number))
 
 
 class _Row:
