@@ -27,6 +27,7 @@ from contracts.models import (
     AwardStatus,
     Bid,
     BidCorrection,
+    BidPrice,
     BidStatus,
     ComplianceResult,
     ConflictDeclaration,
@@ -83,40 +84,35 @@ def _submitted_bids(tender: Tender) -> list[Bid]:
     )
 
 
-def _priced_cells(bid: Bid) -> list[tuple[str, int, Decimal, Decimal | None, Decimal | None]]:
-    """(item code, year, quantity, unit price, stated amount) for every item and year of the bid."""
-    cells = []
-    for price in bid.prices.select_related("item").order_by("item__position", "item__pk"):
-        stated = price.stated_amounts or [None] * len(price.unit_prices)
-        for year, (unit_price, quantity, amount) in enumerate(
-            zip(price.unit_prices, price.item.quantities, stated, strict=True)
-        ):
-            cells.append(
-                (
-                    price.item.code,
-                    year,
-                    Decimal(str(quantity)),
-                    None if unit_price is None else Decimal(unit_price),
-                    None if amount is None else Decimal(str(amount)),
-                )
-            )
-    return cells
+def _schedule(tender: Tender) -> tuple[list[Any], list[str], list[list[str]]]:
+    items = list(tender.items.order_by("position", "pk"))
+    return items, [item.code for item in items], [[str(q) for q in item.quantities] for item in items]
 
 
-def _correction_of(bid: Bid, highest: dict[str, Decimal], places: int) -> calculations.CorrectedSchedule:
-    cells = _priced_cells(bid)
-    items = [
-        calculations.PricedItem(f"{code}[{year}]", quantity, price, stated)
-        for code, year, quantity, price, stated in cells
-        if quantity or price is not None
-    ]
-    return calculations.correct_schedule(
-        items,
-        highest_unit_prices=highest,
-        stated_total=None if bid.stated_total is None else Decimal(bid.stated_total),
-        total_in_words=None if bid.stated_total_in_words is None else Decimal(bid.stated_total_in_words),
-        places=places,
+def _corrections(tender: Tender, bids: list[Bid]) -> tuple[list[Any], calculations.ManyCorrections]:
+    """Every bid's arithmetic correction at once, from one read of all their prices."""
+    items, codes, quantities = _schedule(tender)
+    position = {item.pk: index for index, item in enumerate(items)}
+    order = {bid.pk: index for index, bid in enumerate(bids)}
+    years = len(quantities[0]) if quantities else 0
+    prices: list[list[list[str | None]]] = [[[None] * years for _ in items] for _ in bids]
+    stated: list[list[list[str | None]]] = [[[None] * years for _ in items] for _ in bids]
+    for bid_id, item_id, unit_prices, amounts in BidPrice.objects.filter(bid__in=bids).values_list(
+        "bid_id", "item_id", "unit_prices", "stated_amounts"
+    ):
+        b, i = order[bid_id], position[item_id]
+        prices[b][i] = list(unit_prices)
+        if amounts:
+            stated[b][i] = [None if a is None else str(a) for a in amounts]
+    corrections = calculations.correct_many(
+        prices,
+        stated,
+        quantities,
+        codes,
+        stated_totals=[None if bid.stated_total is None else Decimal(bid.stated_total) for bid in bids],
+        places=minor_units(tender.currency),
     )
+    return items, corrections
 
 
 @transaction.atomic
@@ -141,38 +137,36 @@ def evaluation_start(*, actor: User, tender: Tender, chair: User, evaluators: li
     errors.raise_if_any("evaluation.invalid", _("The panel cannot be named."))
     evaluation = Evaluation.objects.create(tender=row, chair=chair, started_by=actor)
     evaluation.evaluators.set(list(panel.values()))
-    places = minor_units(row.currency)
     bids = _submitted_bids(row)
-    highest: dict[str, Decimal] = {}
-    for bid in bids:
-        for code, year, _quantity, price, _stated in _priced_cells(bid):
-            if price is not None:
-                key = f"{code}[{year}]"
-                highest[key] = max(highest.get(key, price), price)
+    _items, corrected = _corrections(row, bids)
     timing = rules.get("bidding.preparation_time", row.published_at or row.publication_at)
     respond_by = add_working_days(timezone.now(), int(timing["correction_acceptance_working_days"]))
-    for bid in bids:
-        corrected = _correction_of(bid, highest, places)
-        status = CorrectionStatus.PROPOSED if corrected.corrections else CorrectionStatus.ACCEPTED
-        BidCorrection.objects.create(
-            bid=bid,
-            corrections=audit.normalise([vars(c) for c in corrected.corrections]),
-            stated_total=corrected.stated_total,
-            corrected_total=corrected.total,
-            status=status,
-            respond_by=respond_by,
-        )
-        if corrected.corrections:
-            notify(
-                recipients=[
-                    m.user for m in Membership.objects.select_related("user").filter(organisation=bid.vendor)
-                ],
-                verb="bid.correction_proposed",
-                title=_("Arithmetic correction of your bid on %(reference)s") % {"reference": row.reference},
-                body=_("Accept or reject it by %(date)s.") % {"date": respond_by.date().isoformat()},
-                link=_link(row),
-                obj=row,
+    BidCorrection.objects.bulk_create(
+        [
+            BidCorrection(
+                bid=bid,
+                corrections=audit.normalise([vars(c) for c in changes]),
+                stated_total=bid.stated_total,
+                corrected_total=total,
+                status=CorrectionStatus.PROPOSED if changes else CorrectionStatus.ACCEPTED,
+                respond_by=respond_by,
             )
+            for bid, changes, total in zip(bids, corrected.corrections, corrected.totals, strict=True)
+        ]
+    )
+    corrected_vendors = [
+        bid.vendor_id for bid, changes in zip(bids, corrected.corrections, strict=True) if changes
+    ]
+    if corrected_vendors:
+        people = Membership.objects.select_related("user").filter(organisation_id__in=corrected_vendors)
+        notify(
+            recipients=[m.user for m in people],
+            verb="bid.correction_proposed",
+            title=_("Arithmetic correction of your bid on %(reference)s") % {"reference": row.reference},
+            body=_("Accept or reject it by %(date)s.") % {"date": respond_by.date().isoformat()},
+            link=_link(row),
+            obj=row,
+        )
     record(actor, row, "tender.evaluation_started", after={"chair": chair.pk, "panel": sorted(panel)})
     return evaluation
 
@@ -335,84 +329,71 @@ def correction_respond(*, actor: User, bid: Bid, accept: bool) -> BidCorrection:
     return correction
 
 
-def _corrected_prices(bid: Bid, correction: BidCorrection, items: list[Any]) -> np.ndarray:
-    """Unit prices per item and year after correction (omitted cells take the correction's price)."""
-    fixed: dict[str, Decimal] = {}
-    for change in correction.corrections:
-        if change["rule"] in ("omitted_item", "amount_prevails_decimal_factor") and change["code"]:
-            code = change["code"]
-            if change["rule"] == "omitted_item":
-                item_code, year = code[:-1].split("[")
-                quantity = Decimal(str(next(i for i in items if i.code == item_code).quantities[int(year)]))
-                fixed[code] = Decimal(change["after"]) / quantity if quantity else Decimal(0)
-            else:
-                fixed[code] = Decimal(change["after"])
-    prices = {price.item_id: price.unit_prices for price in bid.prices.all()}
-    matrix = np.zeros((len(items), len(items[0].quantities) if items else 0))
-    for row, item in enumerate(items):
-        for year in range(matrix.shape[1]):
-            key = f"{item.code}[{year}]"
-            value = fixed.get(key)
-            if value is None:
-                unit_price = (prices.get(item.pk) or [None] * matrix.shape[1])[year]
-                value = Decimal(unit_price) if unit_price is not None else Decimal(0)
-            matrix[row, year] = float(value)
-    return matrix
-
-
-def evaluation_snapshot(evaluation: Evaluation) -> dict[str, Any]:
-    """Everything the figures depend on, as plain data (hashed and stored with the results)."""
+def evaluation_snapshot(evaluation: Evaluation) -> tuple[dict[str, Any], np.ndarray]:
+    """Everything the figures depend on: plain data (hashed and stored with the results) and the
+    corrected unit prices (bids x items x years), whose SHA-256 the plain data carries. A fixed
+    number of queries, whatever the number of bids and lines."""
     tender = evaluation.tender
-    items = list(tender.items.order_by("position", "pk"))
+    bids = _submitted_bids(tender)
+    items, corrected = _corrections(tender, bids)
     criteria = list(tender.criteria.order_by("position", "pk"))
-    bids: list[dict[str, Any]] = []
-    for bid in _submitted_bids(tender):
-        correction = BidCorrection.objects.get(bid=bid)
-        bids.append(
+    statuses = dict(BidCorrection.objects.filter(bid__in=bids).values_list("bid_id", "status"))
+    deadlines = dict(BidCorrection.objects.filter(bid__in=bids).values_list("bid_id", "respond_by"))
+    compliance: dict[int, dict[str, bool]] = {bid.pk: {} for bid in bids}
+    for bid_id, code, passed in ComplianceResult.objects.filter(
+        evaluation=evaluation, evaluator__isnull=True
+    ).values_list("bid_id", "criterion__code", "passed"):
+        compliance[bid_id][code] = passed
+    scores: dict[int, dict[str, Decimal]] = {bid.pk: {} for bid in bids}
+    for bid_id, code, points in TechnicalScore.objects.filter(
+        evaluation=evaluation, evaluator__isnull=True
+    ).values_list("bid_id", "criterion__code", "points"):
+        scores[bid_id][code] = Decimal(points)
+    now = timezone.now()
+    rows = []
+    for order, bid in enumerate(bids):
+        status = statuses.get(bid.pk, CorrectionStatus.PROPOSED)
+        if status == CorrectionStatus.PROPOSED and now > deadlines[bid.pk]:
+            status = CorrectionStatus.REJECTED  # no answer in time: the correction is not accepted
+        rows.append(
             {
                 "bid": bid.pk,
                 "vendor": bid.vendor.name,
-                "submitted_order": len(bids),
+                "submitted_order": order,
                 "discount_rate": Decimal(bid.discount_rate),
                 "entitled_to_preference": bid.entitled_to_preference,
-                "correction": correction.status
-                if correction.status != CorrectionStatus.PROPOSED or timezone.now() <= correction.respond_by
-                else CorrectionStatus.REJECTED,
-                "prices": _corrected_prices(bid, correction, items).tolist(),
-                "compliance": {
-                    c.criterion.code: c.passed
-                    for c in ComplianceResult.objects.select_related("criterion").filter(
-                        evaluation=evaluation, bid=bid, evaluator__isnull=True
-                    )
-                },
-                "scores": {
-                    s.criterion.code: Decimal(s.points)
-                    for s in TechnicalScore.objects.select_related("criterion").filter(
-                        evaluation=evaluation, bid=bid, evaluator__isnull=True
-                    )
-                },
+                "correction": status,
+                "compliance": compliance[bid.pk],
+                "scores": scores[bid.pk],
             }
         )
-    return {
-        "engine": ENGINE_VERSION,
-        "tender": tender.reference,
-        "tender_version": tender.version,
-        "method": tender.method,
-        "currency": tender.currency,
-        "package_price": Decimal(tender.package_price),
-        "discount_rate": Decimal(tender.discount_rate),
-        "vat_rate": Decimal(tender.vat_rate),
-        "technical_weight": tender.technical_weight,
-        "price_weight": tender.price_weight,
-        "scale": tender.price_score_scale,
-        "pass_mark": tender.pass_mark,
-        "items": [{"code": i.code, "quantities": i.quantities, "vat": i.vat_applicable} for i in items],
-        "criteria": [{"code": c.code, "kind": c.kind, "max_points": c.max_points} for c in criteria],
-        "bids": bids,
-    }
+    matrix = np.ascontiguousarray(corrected.unit_prices, dtype=np.float64)
+    return (
+        {
+            "engine": ENGINE_VERSION,
+            "tender": tender.reference,
+            "tender_version": tender.version,
+            "method": tender.method,
+            "currency": tender.currency,
+            "package_price": Decimal(tender.package_price),
+            "discount_rate": Decimal(tender.discount_rate),
+            "vat_rate": Decimal(tender.vat_rate),
+            "technical_weight": tender.technical_weight,
+            "price_weight": tender.price_weight,
+            "scale": tender.price_score_scale,
+            "pass_mark": tender.pass_mark,
+            "items": [{"code": i.code, "quantities": i.quantities, "vat": i.vat_applicable} for i in items],
+            "criteria": [{"code": c.code, "kind": c.kind, "max_points": c.max_points} for c in criteria],
+            "prices_sha256": hashlib.sha256(matrix.tobytes()).hexdigest(),
+            "bids": rows,
+        },
+        matrix,
+    )
 
 
-def _results(snapshot: dict[str, Any], rule_set: dict[str, Any], psc: dict[str, Any]) -> dict[str, Any]:
+def _results(
+    snapshot: dict[str, Any], unit_prices: np.ndarray, rule_set: dict[str, Any], psc: dict[str, Any]
+) -> dict[str, Any]:
     """The figures of every bid (pure given the snapshot and the rule parameters)."""
     places = minor_units(snapshot["currency"])
     quantities = np.array(
@@ -435,7 +416,7 @@ def _results(snapshot: dict[str, Any], rule_set: dict[str, Any], psc: dict[str, 
         rows.append({**bid, "reasons": reasons})
     if not rows:
         return {"bids": [], "ranking": []}
-    prices = np.array([row["prices"] for row in rows], dtype=np.float64).reshape(len(rows), *quantities.shape)
+    prices = unit_prices.reshape(len(rows), *quantities.shape)
     vat_factor = np.where(vat_flags, 1.0 + float(vat), 1.0)
     totals = np.einsum("bit,it,i->b", prices, quantities, vat_factor)
     npvs = calculations.schedule_npv(
@@ -532,8 +513,6 @@ def _results(snapshot: dict[str, Any], rule_set: dict[str, Any], psc: dict[str, 
     )
     for position, key in enumerate(ranking, start=1):
         next(row for row in rows if str(row["bid"]) == key)["rank"] = position
-    for row in rows:
-        row.pop("prices")
     return {"bids": rows, "ranking": [int(key) for key in ranking], "psc": psc}
 
 
@@ -560,7 +539,7 @@ def evaluation_compute(*, actor: User, evaluation: Evaluation) -> Evaluation:
             "evaluation.corrections_pending",
             _("%(n)d bidders have not yet answered their correction and still have time.") % {"n": pending},
         )
-    snapshot = evaluation_snapshot(row)
+    snapshot, unit_prices = evaluation_snapshot(row)
     on = tender.published_at or tender.publication_at
     preference = rules.get("bidding.preference", on)
     abnormal = rules.get("bidding.abnormally_low", on)
@@ -572,7 +551,7 @@ def evaluation_compute(*, actor: User, evaluation: Evaluation) -> Evaluation:
         "discount_rate": appraisal.snapshot.discount_rate,
     }
     parameters = {**preference.parameters, **abnormal.parameters}
-    results = _results(snapshot, parameters, psc)
+    results = _results(snapshot, unit_prices, parameters, psc)
     results["rules"] = [preference.cite(), abnormal.cite()]
     plain = audit.normalise({"snapshot": snapshot, "rules": parameters, "psc": psc})
     row.input_hash = hashlib.sha256(canonical_json(plain).encode("utf-8")).hexdigest()
@@ -697,8 +676,9 @@ def award_approve(*, actor: User, award: Award, note: str = "") -> Award:
         to_status=tender.status,
         note=row.decision_note,
     )
-    items = list(tender.items.order_by("position", "pk"))
-    prices = _corrected_prices(row.bid, row.bid.correction, items)
+    bids = _submitted_bids(tender)
+    items, corrected = _corrections(tender, bids)
+    prices = corrected.unit_prices[[bid.pk for bid in bids].index(row.bid_id)]
     contract = Contract.objects.create(
         award=row,
         tender=tender,

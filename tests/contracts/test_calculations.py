@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from contracts.calculations import (
     EvaluationInputError,
@@ -13,6 +15,7 @@ from contracts.calculations import (
     RankingEntry,
     abnormally_low,
     combined_scores,
+    correct_many,
     correct_schedule,
     evaluated_price,
     price_scores,
@@ -153,3 +156,49 @@ def test_ranking_ties_go_to_the_technical_score_then_the_price_then_the_earlier_
     assert rank(entries) == ["best", "better technical", "early", "late"]
     prices = [RankingEntry("b", None, None, D(900), 1), RankingEntry("a", None, None, D(900), 0)]
     assert rank(prices) == ["a", "b"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(
+                st.one_of(st.none(), st.integers(0, 10_000).map(lambda v: str(v * 50))),  # unit price
+                st.one_of(st.none(), st.integers(0, 5_000_000).map(str)),  # written amount
+            ),
+            min_size=6,
+            max_size=6,
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    st.lists(st.integers(0, 20).map(str), min_size=6, max_size=6),
+)
+def test_many_bids_at_once_are_corrected_exactly_as_one_by_one(bids, quantities):
+    """correct_many agrees with correct_schedule bid by bid (2 items x 3 years of cells)."""
+    codes = ["A", "B"]
+    cells = [[(codes[k // 3], k % 3) for k in range(6)] for _ in bids]
+    # Every omitted cell needs someone who priced it: give the first bid a price everywhere.
+    bids[0] = [(price if price is not None else "100", amount) for price, amount in bids[0]]
+    grid = lambda bid, part: [[bid[i * 3 + t][part] for t in range(3)] for i in range(2)]  # noqa: E731
+    prices = [grid(bid, 0) for bid in bids]
+    stated = [grid(bid, 1) for bid in bids]
+    q = [[quantities[i * 3 + t] for t in range(3)] for i in range(2)]
+    many = correct_many(prices, stated, q, codes)
+    for b, bid in enumerate(bids):
+        highest = {}
+        for i in range(2):
+            for t in range(3):
+                priced = [D(p[i][t]) for p in prices if p[i][t] is not None]
+                if priced:
+                    highest[f"{codes[i]}[{t}]"] = max(priced)
+        items = [
+            PricedItem(f"{code}[{t}]", D(q[i][t]), None if bid[i * 3 + t][0] is None else D(bid[i * 3 + t][0]),
+                       None if bid[i * 3 + t][1] is None else D(bid[i * 3 + t][1]))
+            for i, code in enumerate(codes)
+            for t in range(3)
+            if D(q[i][t]) or bid[i * 3 + t][0] is not None
+        ]  # fmt: skip
+        one = correct_schedule(items, highest_unit_prices=highest)
+        assert many.totals[b] == one.total, cells
+        assert sorted(many.corrections[b], key=lambda c: c.code) == sorted(one.corrections, key=lambda c: c.code)
