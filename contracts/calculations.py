@@ -384,12 +384,19 @@ def _round_half_up(values: np.ndarray, places: int) -> np.ndarray:
 
 
 def _cell_decimal(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)
+    return None if text is None or text == "nan" else Decimal(text)
+
+
+def _blanks_as_nan(cells: Sequence[Sequence[Sequence[str | None]]]) -> list[list[Sequence[str | None]]]:
+    """None -> "nan", only where there is a None (the evaluation's loader already writes "nan")."""
+    return [
+        [row if None not in row else ["nan" if v is None else v for v in row] for row in bid] for bid in cells
+    ]
 
 
 def correct_many(
-    prices: list[list[list[str | None]]],
-    stated: list[list[list[str | None]]],
+    prices: Sequence[Sequence[Sequence[str | None]]],
+    stated: Sequence[Sequence[Sequence[str | None]]],
     quantities: list[list[str]],
     codes: Sequence[str],
     *,
@@ -400,12 +407,13 @@ def correct_many(
     amounts per item and year (decimal text, None where blank), the tender's quantities. Cells where
     nothing is wrong (nearly all) never leave numpy; the few that need a correction are worked out in
     Decimal from their text, exactly as `correct_schedule` does. Cell codes read "ITEM[year]"."""
-    quantity = np.array([[float(Decimal(q)) for q in row] for row in quantities], dtype=np.float64)
+    quantity = np.array(quantities, dtype=np.float64).reshape(len(quantities), -1)
     bids = len(prices)
     if bids == 0:
         return ManyCorrections(np.zeros((0, *quantity.shape)), (), ())
-    price = np.array([[[np.nan if v is None else float(v) for v in row] for row in bid] for bid in prices])
-    written = np.array([[[np.nan if v is None else float(v) for v in row] for row in bid] for bid in stated])
+    # numpy parses the decimal text in one call; a blank cell (None or "nan") becomes nan.
+    price = np.array(_blanks_as_nan(prices), dtype=np.float64).reshape(bids, *quantity.shape)
+    written = np.array(_blanks_as_nan(stated), dtype=np.float64).reshape(bids, *quantity.shape)
     needs_price = quantity > 0
     omitted = np.isnan(price) & needs_price[None, :, :]
     with np.errstate(all="ignore"):
@@ -426,7 +434,7 @@ def correct_many(
     per_bid: list[list[Correction]] = [[] for _ in range(bids)]
     for b, i, t in np.argwhere(omitted):
         q = Decimal(quantities[i][t])
-        top = max(Decimal(p[i][t]) for p in prices if p[i][t] is not None)
+        top = max(Decimal(p[i][t]) for p in prices if p[i][t] not in (None, "nan"))
         amount = _money(top * q, places)
         per_bid[b].append(Correction(f"{codes[i]}[{t}]", "omitted_item", None, amount, amount))
     for b, i, t in np.argwhere(differs):

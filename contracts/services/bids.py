@@ -9,6 +9,7 @@ or is refused). Any change to a submitted bid returns it to draft.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -269,13 +270,34 @@ def bid_attach(*, actor: User, bid: Bid, name: str, content: bytes, content_type
     return attachment
 
 
-def canonical_content(bid: Bid) -> dict[str, Any]:
+@dataclass(frozen=True)
+class BidContent:
+    """A bid's priced schedule, answers and attachments, read as plain values in a few queries (a
+    submission reads them once for both the completeness check and the hash)."""
+
+    prices: dict[str, list[Any]]  # item code -> unit prices per year
+    items: list[tuple[str, list[Any]]]  # (item code, quantities) in schedule order
+    answers: dict[str, dict[str, Any]]  # criterion code -> {"complies", "response"}
+    pass_fail: list[str]  # codes of the tender's pass/fail requirements
+    attachments: list[tuple[str, str]]  # (sha256, name)
+
+
+def read_content(bid: Bid) -> BidContent:
+    items = ScheduleItem.objects.filter(tender_id=bid.tender_id).order_by("position", "pk")
+    requirements = Criterion.objects.filter(tender_id=bid.tender_id, kind=CriterionKind.PASS_FAIL)
+    answers = BidAnswer.objects.filter(bid=bid).values_list("criterion__code", "complies", "response")
+    return BidContent(
+        prices=dict(BidPrice.objects.filter(bid=bid).values_list("item__code", "unit_prices")),
+        items=list(items.values_list("code", "quantities")),
+        answers={code: {"complies": complies, "response": response} for code, complies, response in answers},
+        pass_fail=list(requirements.values_list("code", flat=True)),
+        attachments=sorted(BidAttachment.objects.filter(bid=bid).values_list("sha256", "name")),
+    )
+
+
+def canonical_content(bid: Bid, content: BidContent | None = None) -> dict[str, Any]:
     """What the bid's hash is of: its terms, every price, answer and attachment digest."""
-    prices = {p.item.code: p.unit_prices for p in bid.prices.select_related("item").order_by("item__code")}
-    answers = {
-        a.criterion.code: {"complies": a.complies, "response": a.response}
-        for a in bid.answers.select_related("criterion").order_by("criterion__code")
-    }
+    content = content or read_content(bid)
     return {
         "tender": bid.tender.reference,
         "tender_version": bid.tender.version,
@@ -286,33 +308,32 @@ def canonical_content(bid: Bid) -> dict[str, Any]:
         "bid_security_reference": bid.bid_security_reference,
         "validity_days": bid.validity_days,
         "entitled_to_preference": bid.entitled_to_preference,
-        "prices": prices,
-        "answers": answers,
-        "attachments": sorted((a.sha256, a.name) for a in bid.attachments.all()),
+        "prices": dict(sorted(content.prices.items())),
+        "answers": dict(sorted(content.answers.items())),
+        "attachments": [list(pair) for pair in content.attachments],
     }
 
 
-def content_hash(bid: Bid) -> str:
-    return hashlib.sha256(canonical_json(audit.normalise(canonical_content(bid))).encode("utf-8")).hexdigest()
+def content_hash(bid: Bid, content: BidContent | None = None) -> str:
+    plain = audit.normalise(canonical_content(bid, content))
+    return hashlib.sha256(canonical_json(plain).encode("utf-8")).hexdigest()
 
 
-def _check_complete(bid: Bid) -> None:
+def _check_complete(bid: Bid, content: BidContent) -> None:
     errors = Errors()
     tender = bid.tender
-    priced = {p.item_id: p.unit_prices for p in bid.prices.all()}
-    for item in tender.items.order_by("position", "pk"):
-        prices = priced.get(item.pk)
+    for code, quantities in content.items:
+        prices = content.prices.get(code)
         if prices is None:
-            errors.add(f"prices.{item.code}", _("not priced"))
+            errors.add(f"prices.{code}", _("not priced"))
             continue
-        for year, (price, quantity) in enumerate(zip(prices, item.quantities, strict=True)):
+        for year, (price, quantity) in enumerate(zip(prices, quantities, strict=True)):
             if price is None and Decimal(str(quantity)) != 0:
-                errors.add(f"prices.{item.code}[{year}]", _("not priced"))
-    answered = {a.criterion_id: a for a in bid.answers.all()}
-    for criterion in tender.criteria.filter(kind=CriterionKind.PASS_FAIL):
-        answer = answered.get(criterion.pk)
-        if answer is None or answer.complies is None:
-            errors.add(f"answers.{criterion.code}", _("not answered"))
+                errors.add(f"prices.{code}[{year}]", _("not priced"))
+    for code in content.pass_fail:
+        answer = content.answers.get(code)
+        if answer is None or answer["complies"] is None:
+            errors.add(f"answers.{code}", _("not answered"))
     required = (Decimal(tender.package_price) * Decimal(tender.bid_security_rate)).quantize(Decimal(1))
     if Decimal(bid.bid_security_amount) < required:
         errors.add(
@@ -321,7 +342,7 @@ def _check_complete(bid: Bid) -> None:
             % {
                 "amount": required,
                 "currency": tender.currency,
-                "rate": f"{Decimal(tender.bid_security_rate) * 100:g}%",
+                "rate": f"{(Decimal(tender.bid_security_rate) * 100).normalize():f}%",
             },
         )
     if (bid.validity_days or 0) < tender.bid_validity_days:
@@ -339,8 +360,9 @@ def bid_submit(*, actor: User, bid: Bid) -> Bid:
         raise Conflict("bid.already_submitted", _("The bid is already submitted."))
     if row.status == BidStatus.WITHDRAWN:
         raise Conflict("bid.withdrawn", _("The bid was withdrawn; start it again first."))
-    _check_complete(row)
-    digest = content_hash(row)
+    content = read_content(row)
+    _check_complete(row, content)
+    digest = content_hash(row, content)
     receipt = f"{row.tender.reference}-{row.pk:06d}-{digest[:8].upper()}"
     # One statement checks the closing by the database clock and stamps the bid with it.
     stamped = Bid.objects.filter(
@@ -353,7 +375,14 @@ def bid_submit(*, actor: User, bid: Bid) -> Bid:
         raise Conflict(
             "bid.tender_closed", _("The tender closed before the bid arrived; it was not accepted.")
         )
-    row.refresh_from_db()
+    row.submitted_at = Bid.objects.values_list("submitted_at", flat=True).get(pk=row.pk)
+    row.status, row.content_hash, row.receipt_number, row.submitted_by = (
+        BidStatus.SUBMITTED,
+        digest,
+        receipt,
+        actor,
+    )
+    row.tender_version = row.tender.version
     record(
         actor,
         row,
