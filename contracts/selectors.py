@@ -31,7 +31,7 @@ from contracts.models import (
 from costing.permissions import reviewing_body_ids
 from ppp import audit
 from ppp.errors import NotFound
-from ppp.models import OrganisationKind, User
+from ppp.models import OrganisationKind, Role, User
 from ppp.permissions import is_administrator, organisation_ids
 
 
@@ -126,6 +126,22 @@ def evaluation_get_for(*, user: User, tender: Tender) -> Evaluation:
     return evaluation
 
 
+def panel_candidates_for(*, user: User, tender: Tender) -> list[User]:
+    """People who may sit on the tender's evaluation panel (the agency's evaluators and finance
+    officers), for the agency's own people only."""
+    if not permissions.is_agency_member(user, tender):
+        return []
+    return list(
+        User.objects.filter(
+            memberships__organisation_id=tender.organisation_id,
+            memberships__role__in=[Role.EVALUATOR, Role.FINANCE_OFFICER],
+            is_active=True,
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
 def award_list_for(*, user: User, tender: Tender) -> QuerySet[Award]:
     """Approved (published) awards for every participant; all awards for the agency and reviewers."""
     queryset = (
@@ -138,7 +154,12 @@ def award_list_for(*, user: User, tender: Tender) -> QuerySet[Award]:
 
 def award_get_for(*, user: User, pk: int) -> Award:
     award = Award.objects.select_related("tender", "tender__organisation", "bid").filter(pk=pk).first()
-    if award is None or not award_list_for(user=user, tender=award.tender).filter(pk=pk).exists():
+    visible = award is not None and tender_list_for(user=user).filter(pk=award.tender_id).exists()
+    if (
+        award is None
+        or not visible
+        or not award_list_for(user=user, tender=award.tender).filter(pk=pk).exists()
+    ):
         raise NotFound("award.not_found", _("Award not found."))
     return award
 
@@ -170,7 +191,13 @@ def bid_comparison_for(*, user: User, tender: Tender) -> dict[str, Any]:
     incl. VAT, before discounts): {"years", "items": [{code, name, quantities, estimate: [..],
     bids: {bid id: [..]}}], "bids": [{bid, vendor}], "totals": {...}}. The estimate is the cost
     model option's own unit costs (what the agency expected to pay). Reads are audited."""
-    bids = list(bid_list_for(user=user, tender=tender).select_related("vendor"))
+    agency_side = (
+        permissions.is_agency_member(user, tender)
+        or permissions.is_reviewer_of(user, tender)
+        or is_administrator(user)
+    )
+    # The estimate is the agency's own; a vendor never sees it beside its bid.
+    bids = list(bid_list_for(user=user, tender=tender).select_related("vendor")) if agency_side else []
     if not bids:
         raise NotFound("bid.not_found", _("No opened bids to compare."))
     from decimal import Decimal

@@ -82,7 +82,7 @@ def as_decimal(
 
 
 def _bound_message(bound: Decimal | int, percent: bool, *, below: bool) -> str:
-    shown = f"{Decimal(bound) * 100:g}%" if percent else f"{bound}"
+    shown = f"{(Decimal(bound) * 100).normalize():f}%" if percent else f"{bound}"
     if below:
         return _("must be at least %(bound)s") % {"bound": shown}
     return _("must be at most %(bound)s") % {"bound": shown}

@@ -363,7 +363,8 @@ def bid_submit(*, actor: User, bid: Bid) -> Bid:
     content = read_content(row)
     _check_complete(row, content)
     digest = content_hash(row, content)
-    receipt = f"{row.tender.reference}-{row.pk:06d}-{digest[:8].upper()}"
+    # No row id in the receipt: ids are one sequence over all tenders and would hint at other bids.
+    receipt = f"{row.tender.reference}-{digest[:12].upper()}"
     # One statement checks the closing by the database clock and stamps the bid with it.
     stamped = Bid.objects.filter(
         pk=row.pk, status=BidStatus.DRAFT, tender__status=TenderStatus.PUBLISHED, tender__closing_at__gt=Now()

@@ -569,8 +569,8 @@ def test_audit_api_is_for_administrators_and_reviewers(role_matrix):
         assert response.status_code == 200, allowed
         body = response.json()
         assert body["count"] == AuditEntry.objects.count()
+        # No sequence numbers or hashes: sealed entries are hidden, and a gap would show them.
         assert body["items"][0] == {
-            "sequence": latest.sequence,
             # Milliseconds only (ninja's JSON encoder), although the hash covers microseconds.
             "created_at": latest.created_at.astimezone(dt.UTC).isoformat(timespec="milliseconds")[:-6] + "Z",
             "actor_label": latest.actor_label,
@@ -580,8 +580,6 @@ def test_audit_api_is_for_administrators_and_reviewers(role_matrix):
             "object_id": latest.object_id,
             "before": latest.before,
             "after": latest.after,
-            "entry_hash": latest.entry_hash,
-            "previous_hash": latest.previous_hash,
         }
 
 
@@ -595,7 +593,7 @@ def test_filter_by_object_returns_only_that_objects_entries(administrator):
 
     body = get_api(client, query).json()
     assert body["count"] == 3
-    assert [item["sequence"] for item in body["items"]] == [e.sequence for e in reversed(mine)]
+    assert [item["after"] for item in body["items"]] == [e.after for e in reversed(mine)]
     assert {item["object_id"] for item in body["items"]} == {str(watched.pk)}
 
     page = get_page(client, query).context["page"]
@@ -637,8 +635,8 @@ def test_logins_and_failed_logins_are_audited_and_listed(administrator):
 
     # The administrator's own sign-in (force_login) is audited too, and comes first: newest first.
     body = get_api(client_for(administrator), "?action=auth.").json()
-    listed = [(item["action"], item["actor_label"]) for item in body["items"] if item["sequence"] > start]
-    assert listed == [
+    listed = [(item["action"], item["actor_label"]) for item in body["items"]]
+    assert listed[:3] == [
         ("auth.login", administrator.username),
         ("auth.login", person.username),
         ("auth.login_failed", "ghost"),
