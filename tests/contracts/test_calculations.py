@@ -192,13 +192,17 @@ def test_many_bids_at_once_are_corrected_exactly_as_one_by_one(bids, quantities)
                 priced = [D(p[i][t]) for p in prices if p[i][t] is not None]
                 if priced:
                     highest[f"{codes[i]}[{t}]"] = max(priced)
+
+        def decimal(text):  # type: ignore[no-untyped-def]
+            return None if text is None else D(text)
+
         items = [
-            PricedItem(f"{code}[{t}]", D(q[i][t]), None if bid[i * 3 + t][0] is None else D(bid[i * 3 + t][0]),
-                       None if bid[i * 3 + t][1] is None else D(bid[i * 3 + t][1]))
+            PricedItem(f"{code}[{t}]", D(q[i][t]), decimal(bid[i * 3 + t][0]), decimal(bid[i * 3 + t][1]))
             for i, code in enumerate(codes)
             for t in range(3)
             if D(q[i][t]) or bid[i * 3 + t][0] is not None
-        ]  # fmt: skip
+        ]
         one = correct_schedule(items, highest_unit_prices=highest)
         assert many.totals[b] == one.total, cells
-        assert sorted(many.corrections[b], key=lambda c: c.code) == sorted(one.corrections, key=lambda c: c.code)
+        by_code = lambda c: c.code  # noqa: E731
+        assert sorted(many.corrections[b], key=by_code) == sorted(one.corrections, key=by_code)
