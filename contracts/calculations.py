@@ -19,7 +19,7 @@ service layer reads them from the rule book valid on the tender's dates.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
@@ -403,10 +403,8 @@ def correct_many(
     stated_totals: Sequence[Decimal | None] | None = None,
     places: int = 0,
 ) -> ManyCorrections:
-    """`correct_schedule` for many bids at once, vectorised: each bid's unit prices and written
-    amounts per item and year (decimal text, None where blank), the tender's quantities. Cells where
-    nothing is wrong (nearly all) never leave numpy; the few that need a correction are worked out in
-    Decimal from their text, exactly as `correct_schedule` does. Cell codes read "ITEM[year]"."""
+    """`correct_schedule` for many bids at once: each bid's unit prices and written amounts per item
+    and year as decimal text (None where blank), the tender's quantities. See `correct_arrays`."""
     quantity = np.array(quantities, dtype=np.float64).reshape(len(quantities), -1)
     bids = len(prices)
     if bids == 0:
@@ -414,6 +412,33 @@ def correct_many(
     # numpy parses the decimal text in one call; a blank cell (None or "nan") becomes nan.
     price = np.array(_blanks_as_nan(prices), dtype=np.float64).reshape(bids, *quantity.shape)
     written = np.array(_blanks_as_nan(stated), dtype=np.float64).reshape(bids, *quantity.shape)
+
+    def text_of(kind: str, b: int, i: int, t: int) -> str | None:
+        return (prices if kind == "price" else stated)[b][i][t]
+
+    return correct_arrays(
+        price, written, quantities, codes, text_of=text_of, stated_totals=stated_totals, places=places
+    )
+
+
+def correct_arrays(
+    price: np.ndarray,
+    written: np.ndarray,
+    quantities: list[list[str]],
+    codes: Sequence[str],
+    *,
+    text_of: Callable[[str, int, int, int], str | None],
+    stated_totals: Sequence[Decimal | None] | None = None,
+    places: int = 0,
+) -> ManyCorrections:
+    """The correction rules over (bids x items x years) float64 arrays of unit prices and written
+    amounts (nan where blank). Cells where nothing is wrong (nearly all) never leave numpy; the few
+    that need a correction are worked out in Decimal from their exact text (`text_of(kind, b, i, t)`,
+    kind "price" or "amount"), exactly as `correct_schedule` does. Cell codes read "ITEM[year]"."""
+    quantity = np.array(quantities, dtype=np.float64).reshape(len(quantities), -1)
+    bids = price.shape[0]
+    if bids == 0:
+        return ManyCorrections(np.zeros((0, *quantity.shape)), (), ())
     needs_price = quantity > 0
     omitted = np.isnan(price) & needs_price[None, :, :]
     with np.errstate(all="ignore"):
@@ -434,13 +459,17 @@ def correct_many(
     per_bid: list[list[Correction]] = [[] for _ in range(bids)]
     for b, i, t in np.argwhere(omitted):
         q = Decimal(quantities[i][t])
-        top = max(Decimal(p[i][t]) for p in prices if p[i][t] not in (None, "nan"))
+        top = max(
+            Decimal(text)
+            for other in np.flatnonzero(~np.isnan(price[:, i, t]))
+            if (text := text_of("price", int(other), int(i), int(t))) not in (None, "nan")
+        )
         amount = _money(top * q, places)
         per_bid[b].append(Correction(f"{codes[i]}[{t}]", "omitted_item", None, amount, amount))
     for b, i, t in np.argwhere(differs):
         q = Decimal(quantities[i][t])
-        unit_price = _cell_decimal(prices[b][i][t])
-        amount_written = _cell_decimal(stated[b][i][t])
+        unit_price = _cell_decimal(text_of("price", int(b), int(i), int(t)))
+        amount_written = _cell_decimal(text_of("amount", int(b), int(i), int(t)))
         assert unit_price is not None and amount_written is not None
         exact = _money(unit_price * q, places)
         if exact == amount_written:
