@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from contracts.views.agency import reviewer_queue
 from ppp import forms, views
 from ppp.api import api_urls
 
@@ -33,7 +34,9 @@ urlpatterns = [
     path("jobs/selftest/", views.job_selftest, name="job_selftest"),
     path("jobs/<uuid:job_id>/", views.job_detail, name="job_detail"),
     path("notifications/", views.notifications, name="notifications"),
+    path("review/", reviewer_queue, name="reviewer_queue"),
     path("costing/", include("costing.urls")),
+    path("contracts/", include("contracts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api_urls()),

@@ -3,7 +3,7 @@ legal bases in the reader's language."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import template
@@ -32,6 +32,8 @@ def number(value: Any, places: Any = 0) -> str:
     amount = _decimal(value)
     if amount is None:
         return "—"
+    # number_format cuts extra decimals off; round them half up first, as the docstring says.
+    amount = amount.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
     return formats.number_format(amount, decimal_pos=int(places), use_l10n=True, force_grouping=True)
 
 
@@ -49,6 +51,7 @@ def percent(value: Any, places: Any = None) -> str:
         decimals = max(0, -shown.as_tuple().exponent)  # type: ignore[operator]
     else:
         decimals = int(places)
+        shown = shown.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return f"{formats.number_format(shown, decimal_pos=decimals, use_l10n=True, force_grouping=True)}%"
 
 

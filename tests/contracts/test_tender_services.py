@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from contracts import selectors, services
 from contracts.models import Amendment, Bid, ScheduleItem, Tender, TenderDecision, TenderStatus
@@ -14,6 +14,14 @@ from ppp.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ppp.models import AuditEntry, Notification
 from tests.contracts.conftest import D, new_tender, published_tender, submitted_bid, terms
 from tests.roles import assert_nothing_written
+
+
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    """These tests read the services' messages in English; the catalogue has them in Vietnamese too."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 
