@@ -25,7 +25,7 @@ VENDORS = 50
 
 @pytest.mark.postgres
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="needs PostgreSQL: SQLite has one writer and no row locks")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)  # the rule book is put back by tests/conftest.py
 def test_fifty_vendors_submitting_at_the_closing_instant(world):
     tender = published_tender(world)
     signatories = []
