@@ -3,8 +3,10 @@
     tendering.evaluate_200x500_s  <= 2    evaluate a tender of 200 bids x 500 lines x 5 years: the
                                            arithmetic corrections (evaluation_start) and the figures
                                            (evaluation_compute: scores, NPVs, VfM, ranking)
-    tendering.submit_p95_ms       <= 300  p95 latency of bid_submit with 50 vendors submitting at
-                                           once from their own connections, on PostgreSQL
+    tendering.submit_p95_ms       <= 300  p95 latency of bid_submit when 50 vendors submit at the
+                                           same instant, on PostgreSQL, served by a web server's
+                                           worker processes (2 per core + 1, each on its own warm
+                                           connection); the latency counts the wait for a worker
 
 Django runs on a throw-away SQLite file for the first figure; the second needs PostgreSQL
 (BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres): a scratch database is
@@ -202,6 +204,56 @@ def submit_figure() -> dict[str, float]:
     return figures
 
 
+def _serve(services, warm_ups: list, pairs: list, workers: int) -> list[float]:  # type: ignore[no-untyped-def]
+    """`workers` processes serve the submissions as a web server's workers would (gunicorn's
+    advice: two per core plus one), each on its own warm connection, after one submission of its own
+    has warmed its code. All the submissions arrive at one instant and wait in one queue; a
+    submission's latency runs from that instant to its receipt, so waiting for a free worker counts."""
+    context = multiprocessing.get_context("fork")
+    ready = context.Barrier(workers + 1)
+    released = context.Value("d", 0.0)
+    go = context.Event()
+    taken = context.Value("i", 0)
+    results = context.Queue()
+
+    def worker(warm_up) -> None:  # type: ignore[no-untyped-def]
+        from django.db import connections
+
+        try:
+            services.bid_submit(actor=warm_up[0], bid=warm_up[1])
+            ready.wait(timeout=120)
+            go.wait(timeout=120)
+            while True:
+                with taken.get_lock():
+                    index = taken.value
+                    taken.value += 1
+                if index >= len(pairs):
+                    break
+                signatory, bid = pairs[index]
+                services.bid_submit(actor=signatory, bid=bid)
+                results.put(("ok", time.monotonic() - released.value))
+        except BaseException as error:
+            results.put(("error", repr(error)))
+        finally:
+            connections.close_all()
+
+    processes = [context.Process(target=worker, args=(warm_up,)) for warm_up in warm_ups]
+    for process in processes:
+        process.start()
+    ready.wait(timeout=300)
+    released.value = time.monotonic()
+    go.set()
+    outcomes = []
+    while len([kind for kind, _ in outcomes if kind == "ok"]) < len(pairs):
+        outcome = results.get(timeout=300)
+        outcomes.append(outcome)
+        if outcome[0] == "error":
+            raise RuntimeError(outcome[1])
+    for process in processes:
+        process.join(timeout=60)
+    return [detail for _, detail in outcomes]
+
+
 def _submit_child() -> None:
     import psycopg
 
@@ -225,43 +277,11 @@ def _submit_child() -> None:
         call_command("migrate", verbosity=0, interactive=False)
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             world = _world(50)
-            pairs = _draft_bids(world["tender"], SUBMITTERS)
+            workers = 2 * (os.cpu_count() or 1) + 1
+            pairs = _draft_bids(world["tender"], SUBMITTERS + workers)
+            warm_ups, pairs = pairs[:workers], pairs[workers:]
             connections.close_all()
-            # One process per submitter, as one web worker per request would be: threads would share
-            # one interpreter lock and measure Python's queue rather than the service.
-            context = multiprocessing.get_context("fork")
-            barrier = context.Barrier(SUBMITTERS)
-            results = context.Queue()
-
-            def submit(signatory, bid) -> None:  # type: ignore[no-untyped-def]
-                try:
-                    # A web worker keeps its database connection and warm code: so does this one.
-                    from django.db import connection
-
-                    connection.ensure_connection()
-                    from contracts import selectors
-
-                    warm = selectors.bid_get_for(user=signatory, pk=bid.pk)
-                    services.bids.content_hash(warm)
-                    barrier.wait(timeout=120)
-                    start = time.perf_counter()
-                    services.bid_submit(actor=signatory, bid=bid)
-                    results.put(("ok", time.perf_counter() - start))
-                except BaseException as error:
-                    results.put(("error", repr(error)))
-                finally:
-                    connections.close_all()
-
-            processes = [context.Process(target=submit, args=pair) for pair in pairs]
-            for process in processes:
-                process.start()
-            outcomes = [results.get(timeout=300) for _ in processes]
-            for process in processes:
-                process.join(timeout=60)
-            failures = [detail for kind, detail in outcomes if kind != "ok"]
-            if failures:
-                raise RuntimeError(failures[0])
-            latencies = [detail for kind, detail in outcomes if kind == "ok"]
+            latencies = _serve(services, warm_ups, pairs, workers)
         ordered = sorted(latencies)
         p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
         print(f"tendering.submit_p95_ms = {p95 * 1000:.3f}")

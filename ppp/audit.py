@@ -10,6 +10,7 @@ transaction as the write it describes, so the entry exists if and only if the wr
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Mapping
@@ -18,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -128,6 +129,90 @@ def actor_organisation(user: Any) -> Organisation | None:
     return Organisation.objects.filter(memberships__user_id=user.pk).order_by("name", "pk").first()
 
 
+# The chain's plain statements (see `_lock_head` and `_append_in_one_statement`): table names come
+# from the models, every value is a parameter.
+_STATEMENTS = {
+    "lock": "SELECT last_sequence, last_hash FROM {head} WHERE id = 1{lock}",
+    "move": "UPDATE {head} SET last_sequence = %s, last_hash = %s WHERE id = 1",
+    "append": """
+WITH head AS (
+    SELECT last_sequence + 1 AS sequence, last_hash FROM {head} WHERE id = 1 FOR UPDATE
+), entry AS (
+    INSERT INTO {entry} (sequence, created_at, actor_id, actor_label, organisation_id, action,
+                         object_type, object_id, before, after, previous_hash, entry_hash)
+    SELECT sequence, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, last_hash,
+           encode(sha256(convert_to(last_hash || %s || sequence::text || %s, 'UTF8')), 'hex')
+    FROM head
+    RETURNING id, sequence, previous_hash, entry_hash
+)
+UPDATE {head} SET last_sequence = entry.sequence, last_hash = entry.entry_hash
+FROM entry WHERE {head}.id = 1
+RETURNING entry.id, entry.sequence, entry.previous_hash, entry.entry_hash
+""",
+}
+
+
+@functools.cache
+def _statement(name: str, vendor: str) -> str:
+    lock = " FOR UPDATE" if vendor == "postgresql" else ""
+    head, entry = AuditChainHead._meta.db_table, AuditEntry._meta.db_table
+    return _STATEMENTS[name].format(head=head, entry=entry, lock=lock)
+
+
+def _lock_head() -> tuple[int, str]:
+    """Lock the chain head for this transaction and read it, in one plain statement: every audited
+    write passes here, so it costs as little Python as the lock allows."""
+    statement = _statement("lock", connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(statement)
+        row = cursor.fetchone()
+    if row is None:
+        AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+            row = cursor.fetchone()
+    return int(row[0]), str(row[1])
+
+
+_SEQUENCE_MARK = "@@audit-sequence-5b1e@@"
+
+
+def _append_in_one_statement(entry: AuditEntry) -> bool:
+    """PostgreSQL: lock the head, hash, insert and move the head in one statement.
+
+    The chain head is the one row every audited write waits for, and it stays locked until the
+    writer commits; so no Python may run while it is held. The canonical JSON is built first with a
+    mark where the sequence goes, and the database computes SHA-256(previous hash + JSON) itself,
+    with the sequence it has just taken: the same bytes `compute_hash` hashes, which `verify_chain`
+    checks. False (nothing written) when the head row is missing or the mark occurs in the data.
+    """
+    content = entry_content(entry)
+    content["sequence"] = _SEQUENCE_MARK
+    parts = canonical_json(content).split(json.dumps(_SEQUENCE_MARK))
+    if len(parts) != 2:
+        return False
+    prefix, suffix = parts
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _statement("append", connection.vendor),
+            [
+                entry.created_at, entry.actor_id, entry.actor_label, entry.organisation_id, entry.action,
+                entry.object_type, entry.object_id, _json_or_null(entry.before), _json_or_null(entry.after),
+                prefix, suffix,
+            ],
+        )  # fmt: skip
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    entry.pk, entry.sequence, entry.previous_hash, entry.entry_hash = row
+    entry._state.adding, entry._state.db = False, connection.alias
+    return True
+
+
+def _json_or_null(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
 def record(
     *,
     actor: User | None,
@@ -138,37 +223,41 @@ def record(
     before: Any = None,
     after: Any = None,
     organisation: Organisation | None = None,
+    organisation_id: int | None = None,
     actor_label: str = "",
 ) -> AuditEntry:
     """Append one entry. Runs in (or opens) a transaction and serialises on the chain head."""
     if obj is not None:
         object_type = object_type or object_type_of(obj)
         object_id = object_id or str(obj.pk)
-    with transaction.atomic():
-        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            head, _ = AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
-            head = AuditChainHead.objects.select_for_update().get(pk=1)
-        authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-        entry = AuditEntry(
-            sequence=head.last_sequence + 1,
-            created_at=timezone.now(),
-            actor=actor if authenticated else None,
-            actor_label=actor_label or (str(actor.get_username()) if authenticated and actor else ""),
-            organisation=organisation,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            before=normalise(before),
-            after=normalise(after),
-            previous_hash=head.last_hash,
-            entry_hash="",
-        )
-        entry.entry_hash = compute_hash(head.last_hash, entry)
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    entry = AuditEntry(
+        sequence=0,
+        created_at=timezone.now(),
+        actor=actor if authenticated else None,
+        actor_label=actor_label or (str(actor.get_username()) if authenticated and actor else ""),
+        organisation_id=organisation.pk if organisation is not None else organisation_id,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        before=normalise(before),
+        after=normalise(after),
+        previous_hash="",
+        entry_hash="",
+    )
+    # No savepoint of its own: the entry belongs to the caller's transaction and fails with it.
+    with transaction.atomic(savepoint=False):
+        if connection.vendor == "postgresql" and _append_in_one_statement(entry):
+            return entry
+        last_sequence, last_hash = _lock_head()
+        entry.sequence, entry.previous_hash = last_sequence + 1, last_hash
+        entry.entry_hash = compute_hash(last_hash, entry)
         entry.save(force_insert=True)
-        head.last_sequence = entry.sequence
-        head.last_hash = entry.entry_hash
-        head.save(update_fields=["last_sequence", "last_hash"])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _statement("move", connection.vendor),
+                [entry.sequence, entry.entry_hash],
+            )
     return entry
 
 

@@ -239,3 +239,65 @@ def test_opening_marks_a_bid_whose_content_changed_after_submission(world):
     assert entry.after["mismatches"] == [bid.pk]
     assert Bid.objects.get(pk=bid.pk).content_hash != services.bids.content_hash(bid)
     assert D(opening.record["package_price"]) == D(3_780_000_000)
+
+
+def test_a_bids_content_is_read_exactly_as_entered(world, settings, tmp_path):
+    """The one-statement read the submission hashes gives back every price, answer and attachment as
+    it was entered: prices as their decimal text, a pass/fail answer of each kind, text as written."""
+    from contracts.services.bids import read_content
+
+    settings.MEDIA_ROOT = tmp_path
+    tender = new_tender_with_requirements(world)
+    bid = services.bid_create(actor=world["preparer_a"], tender=tender, vendor=world["vendor_a"])
+    services.bid_prices_save(
+        actor=world["preparer_a"], bid=bid, prices={"HOST": ["40000000", "40000000", "41000000.5"]}
+    )
+    services.bid_answers_save(
+        actor=world["preparer_a"],
+        bid=bid,
+        answers={
+            "YC2": {"complies": False, "response": "Chưa có"},
+            "YC1": {"complies": True, "response": 'ISO 27001:2022 — "còn hạn"'},
+            "KT1": {"response": "Kiến trúc vi dịch vụ"},
+        },
+    )
+    services.bid_attach(actor=world["preparer_a"], bid=bid, name="Hồ sơ.pdf", content=b"%PDF-1.4 a")
+    services.bid_attach(actor=world["preparer_a"], bid=bid, name="Bảng giá.pdf", content=b"%PDF-1.4 b")
+
+    content = read_content(Bid.objects.get(pk=bid.pk))
+
+    assert content.prices == {"HOST": ["40000000", "40000000", "41000000.5"]}
+    assert content.items == [("HOST", ["12", "12", "12"]), ("SUPPORT", ["2", "2", "2"])]
+    assert content.answers == {
+        "YC1": {"complies": True, "response": 'ISO 27001:2022 — "còn hạn"'},
+        "YC2": {"complies": False, "response": "Chưa có"},
+        "KT1": {"complies": None, "response": "Kiến trúc vi dịch vụ"},
+    }
+    assert content.pass_fail == ["YC1", "YC2"]
+    assert content.attachments == sorted(
+        [(hashlib.sha256(b"%PDF-1.4 a").hexdigest(), "Hồ sơ.pdf"),
+         (hashlib.sha256(b"%PDF-1.4 b").hexdigest(), "Bảng giá.pdf")]
+    )  # fmt: skip
+
+
+def new_tender_with_requirements(world):  # type: ignore[no-untyped-def]
+    from tests.contracts.conftest import new_tender
+
+    tender = new_tender(
+        world, method="combined", envelopes=2, technical_weight="0.2", price_weight="0.8", pass_mark="0.7"
+    )
+    services.criterion_add(actor=world["finance"], tender=tender, kind="pass_fail", code="YC1", name="ISO")
+    services.criterion_add(
+        actor=world["finance"], tender=tender, kind="pass_fail", code="YC2", name="Bảo hành"
+    )
+    services.criterion_add(
+        actor=world["finance"],
+        tender=tender,
+        kind="technical",
+        code="KT1",
+        name="Kiến trúc",
+        max_points="100",
+    )
+    services.tender_submit(actor=world["finance"], tender=tender)
+    services.tender_approve(actor=world["approver"], tender=tender)
+    return services.tender_publish(actor=world["finance"], tender=tender)

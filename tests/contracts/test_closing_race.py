@@ -9,7 +9,7 @@ import threading
 import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from contracts import services
@@ -89,3 +89,98 @@ def test_fifty_vendors_submitting_at_the_closing_instant(world):
     assert sorted(int(e.object_id) for e in submitted_entries) == sorted(accepted)
     # The spread straddles the closing, so both outcomes happen.
     assert accepted and refused
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="needs PostgreSQL: SQLite has one writer and no row locks")
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_waits_for_an_amendment_in_progress_and_seals_the_amended_terms(world):
+    """Submissions only share-lock the tender (so fifty of them run at once), but an amendment locks
+    it for update: a submission arriving meanwhile waits, then answers the new version."""
+    tender = published_tender(world)
+    bid = services.bid_create(actor=world["preparer_a"], tender=tender, vendor=world["vendor_a"])
+    services.bid_prices_save(actor=world["preparer_a"], bid=bid, prices=FULL_PRICES)
+    services.bid_update(actor=world["preparer_a"], bid=bid, bid_security_amount="37800000")
+    locked, release = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def amend() -> None:  # what tender_amend does to the row, held open
+        try:
+            with transaction.atomic():
+                row = Tender.objects.select_for_update().get(pk=tender.pk)
+                locked.set()
+                release.wait(timeout=30)
+                Tender.objects.filter(pk=row.pk).update(version=row.version + 1)
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    def submit() -> None:
+        try:
+            services.bid_submit(actor=world["signatory_a"], bid=bid)
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    amending = threading.Thread(target=amend)
+    amending.start()
+    assert locked.wait(timeout=30)
+    submitting = threading.Thread(target=submit)
+    submitting.start()
+    submitting.join(timeout=1.0)
+    waited = submitting.is_alive()
+    still_draft = Bid.objects.get(pk=bid.pk).status == BidStatus.DRAFT
+    release.set()
+    amending.join(timeout=30)
+    submitting.join(timeout=30)
+    assert not failures, failures
+    assert (waited, still_draft) == (True, True)
+    stored = Bid.objects.get(pk=bid.pk)
+    assert (stored.status, stored.tender_version) == (BidStatus.SUBMITTED, 2)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="needs PostgreSQL: SQLite has one writer and no row locks")
+@pytest.mark.django_db(transaction=True)
+def test_two_vendors_bids_on_one_tender_lock_side_by_side(world):
+    """The lock a submission takes on its bid and tender does not hold up another vendor's (only the
+    audit chain's head, taken last and held for one statement and the commit, lines them up)."""
+    from contracts.services import bids as bid_services
+
+    tender = published_tender(world)
+    bids = {
+        vendor: services.bid_create(
+            actor=world[f"preparer_{vendor}"], tender=tender, vendor=world[f"vendor_{vendor}"]
+        )
+        for vendor in ("a", "b")
+    }
+    inside, release = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+    seen: dict[str, int] = {}
+
+    def lock(vendor: str, hold: bool) -> None:
+        try:
+            with transaction.atomic():
+                seen[vendor] = bid_services._locked(bids[vendor]).tender.version
+                if hold:
+                    inside.set()
+                    release.wait(timeout=30)
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    holding = threading.Thread(target=lock, args=("a", True))
+    holding.start()
+    assert inside.wait(timeout=30)
+    other = threading.Thread(target=lock, args=("b", False))
+    other.start()
+    other.join(timeout=10)
+    finished_while_a_held = not other.is_alive()
+    release.set()
+    holding.join(timeout=30)
+    other.join(timeout=30)
+    assert not failures, failures
+    assert finished_while_a_held and seen == {"a": 1, "b": 1}

@@ -152,6 +152,52 @@ def test_values_that_the_database_reshapes_still_verify():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Gói thầu "Cổng dịch vụ công" \\ 100% — ✓ 🏛',
+        # The mark the one-statement append puts where the sequence goes, in the data itself: the
+        # append takes the ordinary path and the hash is the same rule's.
+        "@@audit-sequence-5b1e@@",
+    ],
+)
+def test_any_text_hashes_by_the_rule_on_either_append_path(text):
+    sequence_before, hash_before = head()
+    entry = audit.record(actor=None, actor_label="tester", action="test.text", after={"note": text})
+    stored = AuditEntry.objects.get(pk=entry.pk)
+    expected_content = {
+        "sequence": sequence_before + 1,
+        "created_at": stored.created_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00"),
+        "actor_id": None,
+        "actor_label": "tester",
+        "organisation_id": None,
+        "action": "test.text",
+        "object_type": "",
+        "object_id": "",
+        "before": None,
+        "after": {"note": text},
+    }
+    canonical = json.dumps(expected_content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    expected_hash = hashlib.sha256((hash_before + canonical).encode("utf-8")).hexdigest()
+    assert (entry.pk, entry.sequence, entry.entry_hash) == (stored.pk, sequence_before + 1, expected_hash)
+    assert (stored.previous_hash, stored.entry_hash, stored.after) == (
+        hash_before,
+        expected_hash,
+        {"note": text},
+    )
+    assert head() == (sequence_before + 1, expected_hash)
+    assert audit.verify_chain() is None
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="the one-statement append is PostgreSQL's")
+@pytest.mark.django_db
+def test_on_postgresql_an_append_is_one_statement_so_the_head_is_held_only_until_commit():
+    with CaptureQueriesContext(connection) as queries:
+        audit.record(actor=None, action="test.one_statement", after={"n": 1})
+    assert len(queries.captured_queries) == 1
+
+
+@pytest.mark.django_db
 def test_a_non_finite_number_is_refused_and_nothing_is_written():
     count, before = AuditEntry.objects.count(), head()
     with pytest.raises(TypeError, match="cannot audit a non-finite number"):
