@@ -339,7 +339,11 @@ def score_record(
 
 @transaction.atomic
 def correction_respond(*, actor: User, bid: Bid, accept: bool) -> BidCorrection:
-    correction = BidCorrection.objects.select_for_update().select_related("bid", "bid__tender").get(bid=bid)
+    correction = (
+        BidCorrection.objects.select_for_update(of=("self", "bid"))
+        .select_related("bid", "bid__tender")
+        .get(bid=bid)
+    )
     if not permissions.can_sign_bid(actor, correction.bid):
         raise PermissionDenied(
             "correction.forbidden", _("Only your company's signatories answer the correction.")

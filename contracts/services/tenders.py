@@ -77,7 +77,9 @@ def record(actor: User | None, tender: Tender, action: str, *, before: Any = Non
 
 
 def locked(tender: Tender) -> Tender:
-    return Tender.objects.select_for_update().select_related("organisation").get(pk=tender.pk)
+    """The tender, locked for update: only its own row, not the agency's (every row that refers to the
+    agency, such as an audit entry, would otherwise wait for this transaction)."""
+    return Tender.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=tender.pk)
 
 
 def _aware(errors: Errors, field: str, value: Any) -> dt.datetime | None:
