@@ -563,11 +563,41 @@ class Award(models.Model):
 
 class ContractStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    UNDER_REVIEW = "under_review", _("Under review")
+    APPROVED = "approved", _("Approved")
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
+    TERMINATED = "terminated", _("Terminated")
+
+
+class ContractType(models.TextChoices):
+    SERVICE_HIRE = "service_hire", _("IT service hire")
+    BOT = "BOT", _("Build-operate-transfer (BOT)")
+    BTO = "BTO", _("Build-transfer-operate (BTO)")
+    BOO = "BOO", _("Build-own-operate (BOO)")
+    OM = "O&M", _("Operate and maintain (O&M)")
+    BTL = "BTL", _("Build-transfer-lease (BTL)")
+    BLT = "BLT", _("Build-lease-transfer (BLT)")
+
+
+PPP_CONTRACT_TYPES = frozenset(
+    {
+        ContractType.BOT,
+        ContractType.BTO,
+        ContractType.BOO,
+        ContractType.OM,
+        ContractType.BTL,
+        ContractType.BLT,
+    }
+)
 
 
 class Contract(models.Model):
-    """The contract created from an approved award (its terms, review and signature come with the
-    contracts capability; the draft holds the parties, the price and the corrected schedule)."""
+    """The contract created from an approved award: parties, value, the winning bid's corrected price
+    schedule, and the terms the agency completes (type, term, performance security, warranty, data
+    and hand-over clauses, milestones, payment mechanism, service levels). Reviewed by the approval
+    chain the rule book sets by value; the approved version is frozen with the hash of its content,
+    signed by both parties, and the contract becomes active."""
 
     award = models.OneToOneField(Award, on_delete=models.PROTECT, related_name="contract")
     tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="contracts")
@@ -584,6 +614,196 @@ class Contract(models.Model):
     )  # the winning bid's corrected prices: {item code: [unit price per year]}
     status = models.CharField(max_length=20, choices=ContractStatus.choices, default=ContractStatus.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    contract_type = models.CharField(
+        _("contract type"), max_length=20, choices=ContractType.choices, default=ContractType.SERVICE_HIRE
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    performance_security_rate = models.DecimalField(_("performance security"), **RATE, null=True, blank=True)
+    warranty_months = models.PositiveIntegerField(_("warranty (months)"), null=True, blank=True)
+    data_ownership = models.TextField(_("data ownership"), blank=True)
+    handover = models.TextField(_("hand-over at the end"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    # Who has changed this version's terms: none of them may approve it.
+    authors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+    review_round = models.PositiveIntegerField(default=0)  # submissions of this version so far
+    required_approvals = models.PositiveSmallIntegerField(default=1)
+    senior_required = models.BooleanField(default=False)
+    approval_rule = models.CharField(max_length=200, blank=True)  # the rule set the chain came from
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_hash = models.CharField(max_length=64, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    termination_reason = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return f"contract of {self.tender.reference}"
+
+
+class ContractDecisionKind(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    REQUEST_CHANGES = "request_changes", _("Request changes")
+    REJECT = "reject", _("Reject")
+
+
+class ContractDecision(models.Model):
+    """One reviewer's decision on one version of a contract, with its comment."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="decisions")
+    version = models.PositiveIntegerField()
+    round = models.PositiveIntegerField(default=1)  # each submission of a version is a new round
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    senior = models.BooleanField(default=False)  # the reviewer was a senior approver when deciding
+    decision = models.CharField(max_length=20, choices=ContractDecisionKind.choices)
+    comment = models.TextField(blank=True)
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+        constraints = [
+            # Nobody counts twice in one round of the chain: that is what "approving twice" would be.
+            models.UniqueConstraint(
+                fields=["contract", "version", "round", "reviewer"],
+                condition=Q(decision="approve"),
+                name="contract_decision_one_approval_per_reviewer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision} of contract {self.contract_id} v{self.version} by {self.reviewer_id}"
+
+
+class ContractVersion(models.Model):
+    """An approved version, frozen: its content exactly as approved and the SHA-256 of it."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    content = models.JSONField()
+    content_hash = models.CharField(max_length=64)
+    approved_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "number"], name="contract_version_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"contract {self.contract_id} v{self.number}"
+
+
+class ContractSignature(models.Model):
+    """Who signed an approved version for a party, and when."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="signatures")
+    version = models.PositiveIntegerField()
+    party = models.ForeignKey("ppp.Organisation", on_delete=models.PROTECT, related_name="+")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    content_hash = models.CharField(max_length=64)  # the hash of what was signed
+    signed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["signed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "version", "party"], name="contract_signature_one_per_party"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"signature of {self.party_id} on contract {self.contract_id} v{self.version}"
+
+
+class Milestone(models.Model):
+    """A delivery milestone with its acceptance criteria; accepted by the agency."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="milestones")
+    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=300)
+    due_date = models.DateField(_("due date"))
+    amount = models.DecimalField(_("payment"), **MONEY, null=True, blank=True)
+    acceptance_criteria = models.TextField(_("acceptance criteria"), blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MechanismKind(models.TextChoices):
+    FIXED_FEE = "fixed_fee", _("Fixed service fee, indexed")
+    PER_TRANSACTION = "per_transaction", _("Per-transaction fees")
+    TIERED_SHARE = "tiered_share", _("Tiered revenue share")
+    AVAILABILITY = "availability", _("Availability payment with deductions")
+    SERVICE_CREDITS = "service_credits", _("Service credits")
+    MINIMUM_GUARANTEE = "minimum_guarantee", _("Minimum revenue guarantee")
+    REVENUE_CAP = "revenue_cap", _("Revenue cap")
+    REVENUE_BAND = "revenue_band", _("Revenue band sharing (PPP Law Art. 82)")
+
+
+class PaymentMechanism(models.Model):
+    """One part of the contract's payment mechanism; `parameters` are validated per kind by
+    contracts.services.contracting (the revenue-share capability computes them)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="mechanisms")
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=30, choices=MechanismKind.choices)
+    parameters = models.JSONField()
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of contract {self.contract_id}"
+
+
+class MeasurementPeriod(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    ANNUAL = "annual", _("Annual")
+
+
+class ServiceLevel(models.Model):
+    """A KPI: its target per measurement period and the credit or deduction when it is missed."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="service_levels")
+    position = models.PositiveIntegerField(default=0)
+    code = models.CharField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=300)
+    target = models.DecimalField(_("target"), max_digits=12, decimal_places=4)
+    unit = models.CharField(_("unit"), max_length=30, default="%")
+    period = models.CharField(_("measurement period"), max_length=20, choices=MeasurementPeriod.choices)
+    rule = models.JSONField(_("credit or deduction rule"))
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["contract", "code"], name="service_level_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class FinancialPlanYear(models.Model):
+    """A PPP contract's financial plan: projected revenue per year (the revenue band compares with it)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="financial_plan")
+    year = models.PositiveIntegerField()
+    projected_revenue = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["year"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "year"], name="financial_plan_unique_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.projected_revenue}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contracts.models import Bid, Tender
+from contracts.models import Bid, Contract, Tender
 from ppp.models import Organisation, OrganisationKind, Role
 from ppp.permissions import _memberships, has_role, is_administrator
 
@@ -77,3 +77,40 @@ def can_prepare_bid(user: Any, bid: Bid) -> bool:
 
 def can_sign_bid(user: Any, bid: Bid) -> bool:
     return bid.vendor_id in vendor_ids(user, Role.SIGNATORY)
+
+
+# --- contracts -------------------------------------------------------------------------------------
+# The agency's finance officers prepare a contract; approvers of its reviewing body decide on it (never
+# a version they prepared, never anyone who belongs to the vendor); each party's signatory signs it.
+
+
+def can_prepare_contract(user: Any, contract: Contract) -> bool:
+    return any(
+        m.organisation_id == contract.agency_id and m.role == Role.FINANCE_OFFICER for m in _memberships(user)
+    )
+
+
+def is_contract_reviewer(user: Any, contract: Contract) -> bool:
+    body = contract.agency.reviewing_body_id
+    return body is not None and any(
+        m.organisation_id == body and m.role == Role.APPROVER for m in _memberships(user)
+    )
+
+
+def is_senior_contract_reviewer(user: Any, contract: Contract) -> bool:
+    body = contract.agency.reviewing_body_id
+    return body is not None and any(
+        m.organisation_id == body and m.role == Role.APPROVER and m.is_senior for m in _memberships(user)
+    )
+
+
+def belongs_to_vendor(user: Any, contract: Contract) -> bool:
+    return any(m.organisation_id == contract.vendor_id for m in _memberships(user))
+
+
+def signing_parties(user: Any, contract: Contract) -> list[int]:
+    """The parties (agency, vendor) the user signs for."""
+    return sorted(
+        {m.organisation_id for m in _memberships(user)
+         if m.role == Role.SIGNATORY and m.organisation_id in (contract.agency_id, contract.vendor_id)}
+    )  # fmt: skip

@@ -63,13 +63,16 @@ class Role(models.TextChoices):
     EVALUATOR = "evaluator", _("Evaluator")
     APPROVER = "approver", _("Approver (reviewer)")
     BID_PREPARER = "bid_preparer", _("Vendor bid preparer")
-    SIGNATORY = "signatory", _("Vendor signatory")
+    SIGNATORY = "signatory", _("Signatory")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
 # Which roles make sense in which kind of organisation.
 ROLES_BY_KIND: dict[str, frozenset[str]] = {
-    OrganisationKind.AGENCY: frozenset({Role.FINANCE_OFFICER, Role.EVALUATOR, Role.ADMINISTRATOR}),
+    # An agency's signatory signs its contracts; a vendor's submits its bids and signs its contracts.
+    OrganisationKind.AGENCY: frozenset(
+        {Role.FINANCE_OFFICER, Role.EVALUATOR, Role.SIGNATORY, Role.ADMINISTRATOR}
+    ),
     OrganisationKind.REVIEWING_BODY: frozenset({Role.APPROVER, Role.EVALUATOR, Role.ADMINISTRATOR}),
     OrganisationKind.VENDOR: frozenset({Role.BID_PREPARER, Role.SIGNATORY}),
 }

@@ -35,6 +35,7 @@ from contracts.models import (
     ComplianceResult,
     ConflictDeclaration,
     Contract,
+    ContractStatus,
     CorrectionStatus,
     Criterion,
     CriterionKind,
@@ -793,6 +794,12 @@ def award_cancel(*, actor: User, award: Award, reason: str) -> Award:
     reason = as_text(errors, "reason", reason, max_length=20_000, required=True)
     errors.raise_if_any("award.invalid", _("The award cannot be cancelled."))
     contract = Contract.objects.filter(award=row).first()
+    if contract is not None and contract.status != ContractStatus.DRAFT:
+        raise Conflict(
+            "award.contract_in_progress",
+            _("The award's contract is %(status)s: the award can no longer be cancelled.")
+            % {"status": contract.get_status_display().lower()},
+        )
     if contract is not None:
         before = audit.snapshot(contract)
         contract.delete()

@@ -17,7 +17,7 @@ ROLE_HEADINGS = {
     "evaluator": ("Thành viên tổ chuyên gia", "Evaluator"),
     "approver": ("Người phê duyệt (thẩm định)", "Approver (reviewer)"),
     "bid_preparer": ("Người lập hồ sơ dự thầu (nhà thầu)", "Vendor bid preparer"),
-    "signatory": ("Người đại diện ký (nhà thầu)", "Vendor signatory"),
+    "signatory": ("Người đại diện ký", "Signatory"),
 }
 ORGANISATIONS = {
     "agency": (

@@ -386,7 +386,7 @@ def test_organisation_inline_refuses_changing_an_existing_role_to_one_the_kind_f
     url = f"/admin/ppp/organisation/{agency.pk}/change/"
     data = form_data(admin_client.get(url), "organisation_form")
     with assert_nothing_written(kept):
-        response = admin_client.post(url, {**data, "memberships-0-role": "signatory"})
+        response = admin_client.post(url, {**data, "memberships-0-role": "bid_preparer"})
     assert response.status_code == 200
     assert errors_of(response) == {"memberships-0-role": ["not allowed for Contracting agency"]}
 

@@ -585,7 +585,7 @@ def test_api_add_membership_wrong_role_body(agency):
         ("agency", "administrator", True),
         ("agency", "approver", False),
         ("agency", "bid_preparer", False),
-        ("agency", "signatory", False),
+        ("agency", "signatory", True),  # signs the agency's contracts
         ("reviewing_body", "approver", True),
         ("reviewing_body", "evaluator", True),
         ("reviewing_body", "administrator", True),
