@@ -274,7 +274,7 @@ def _submit_bid(page: Any, tender: Any, bid: Any, *, sealed_total: str, after_di
     assert bid.status == "submitted" and bid.tender_version == 2
     expect(page.get_by_test_id("receipt-hash")).to_have_text(bid.content_hash)
     expect(page.get_by_test_id("receipt-number")).to_have_text(bid.receipt_number)
-    expect(page.get_by_test_id("bid-status")).to_have_text("Đã trình")
+    expect(page.get_by_test_id("bid-status")).to_have_text("Đã nộp")
 
 
 def _expect_sealed(people: Callable[[str], Any], tender: Any, bid_a: Any, bid_b: Any) -> None:
