@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 from django.utils import translation
 
+from contracts import demo as contracts_demo
 from costing import demo as costing_demo
 from ppp import demo
 from ppp.models import Organisation, User
@@ -33,8 +34,23 @@ class Command(BaseCommand):
                 finance=User.objects.get(username="finance"),
                 approver=User.objects.get(username="approver"),
             )
+            people = {
+                user.username: user
+                for user in User.objects.filter(
+                    username__in=["finance", "evaluator", "approver", "vendor_a", "vendor_a_sign", "vendor_b",
+                                  "vendor_b_sign"]
+                )
+            }  # fmt: skip
+            vendors = {
+                key: Organisation.objects.get(tax_code=spec.tax_code)
+                for key, spec in ((spec.key, spec) for spec in demo.ORGANISATIONS)
+                if key in ("vendor_a", "vendor_b")
+            }
+            tenders = contracts_demo.seed(agency=agency, people=people, vendors=vendors)
         for name in models:
             self.stdout.write(f"Cost model created: {name}")
+        for title in tenders:
+            self.stdout.write(f"Tender created: {title}")
         login = f"{settings.SITE_URL.rstrip('/')}/login/"
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Sign in at {login} as:"))
         for spec in users:
