@@ -34,23 +34,11 @@ class Command(BaseCommand):
                 finance=User.objects.get(username="finance"),
                 approver=User.objects.get(username="approver"),
             )
-            people = {
-                user.username: user
-                for user in User.objects.filter(
-                    username__in=["finance", "evaluator", "approver", "vendor_a", "vendor_a_sign", "vendor_b",
-                                  "vendor_b_sign"]
-                )
-            }  # fmt: skip
-            vendors = {
-                key: Organisation.objects.get(tax_code=spec.tax_code)
-                for key, spec in ((spec.key, spec) for spec in demo.ORGANISATIONS)
-                if key in ("vendor_a", "vendor_b")
-            }
-            tenders = contracts_demo.seed(agency=agency, people=people, vendors=vendors)
+            tenders = contracts_demo.seed(agency=agency)
         for name in models:
             self.stdout.write(f"Cost model created: {name}")
-        for title in tenders:
-            self.stdout.write(f"Tender created: {title}")
+        for tender in tenders:
+            self.stdout.write(f"Tender created: {tender.reference} {tender.title}")
         login = f"{settings.SITE_URL.rstrip('/')}/login/"
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Sign in at {login} as:"))
         for spec in users:
