@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class _DecimalShape(TypedDict):
@@ -266,7 +267,8 @@ class Clarification(models.Model):
 
 class BidStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    # A bid is lodged ("nộp"), where a cost model or tender is put up for approval ("trình").
+    SUBMITTED = "submitted", pgettext_lazy("bid status", "Submitted")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 

@@ -22,6 +22,7 @@ class Entry:
     msgid: str
     msgstrs: list[str]
     flags: set[str] = field(default_factory=set)
+    context: str | None = None  # msgctxt: the same English in another sense
 
 
 def read_po(path: Path) -> list[Entry]:
@@ -46,7 +47,7 @@ def read_po(path: Path) -> list[Entry]:
                 fields[current] = ast.literal_eval(value)
         if fields.get("msgid"):
             msgstrs = [value for key, value in fields.items() if key.startswith("msgstr")]
-            entries.append(Entry(fields["msgid"], msgstrs, flags))
+            entries.append(Entry(fields["msgid"], msgstrs, flags, fields.get("msgctxt")))
     return entries
 
 
@@ -86,7 +87,10 @@ def test_compiled_catalogue_matches_the_po(language):
         compiled = gnu_gettext.GNUTranslations(handle)
     for entry in read_po(po):
         expected = entry.msgstrs[0] or entry.msgid
-        assert compiled.gettext(entry.msgid) == expected, entry.msgid
+        if entry.context is None:
+            assert compiled.gettext(entry.msgid) == expected, entry.msgid
+        else:
+            assert compiled.pgettext(entry.context, entry.msgid) == expected, (entry.context, entry.msgid)
 
 
 @pytest.mark.parametrize(

@@ -1008,8 +1008,15 @@ def test_award_proposed_approved_by_someone_else_published_then_cancelled(world,
     assert response.status_code == 302
     award.refresh_from_db()
     assert award.status == AwardStatus.APPROVED
-    # Published: the other bidder reads the result.
+    # The agency and the winner see the draft contract; no bid is "next to consider" any more.
+    draft = "Bản nháp" if language == "vi" else "Draft"
+    for who in ("finance", "signatory_a"):
+        page = text_of(client_for(world[who], language).get(page_url("award", tender)))
+        assert f'data-testid="award-contract">{draft} · {money(3_041_920_000, language)}</dd>' in page
+        assert "next to consider" not in page and "được xem xét kế tiếp" not in page
+    # Published: the other bidder reads the result (and not the winner's contract).
     page = text_of(client_for(world["preparer_b"], language).get(page_url("award", tender)))
+    assert 'data-testid="award-contract"' not in page
     winner = world["vendor_a"].name if language == "vi" else world["vendor_a"].name_en
     assert winner in page and money(3_041_920_000, language) in page
     assert "Giá đánh giá thấp nhất" not in page  # the reasons stay the agency's

@@ -43,7 +43,9 @@ def award_response(
 ) -> HttpResponse:
     user = acting(request)
     awards = list(
-        selectors.award_list_for(user=user, tender=tender).select_related("proposed_by", "decided_by")
+        selectors.award_list_for(user=user, tender=tender).select_related(
+            "proposed_by", "decided_by", "contract"
+        )
     )
     side = agency_side(user, tender)
     ranked: list[dict[str, Any]] = []
@@ -67,6 +69,10 @@ def award_response(
         rows.append(
             {
                 "award": award,
+                # The draft contract an approved award created: for the agency and the winning vendor.
+                "contract": getattr(award, "contract", None)
+                if side or award.bid.vendor_id in permissions.vendor_ids(user)
+                else None,
                 "may_decide": award.status == AwardStatus.PROPOSED
                 and permissions.is_reviewer_of(user, tender)
                 and award.proposed_by_id != user.pk,
@@ -97,7 +103,8 @@ def award_response(
             "awards": rows,
             "ranked": ranked,
             "cancelled": cancelled,
-            "next_candidate": candidates[0] if candidates else None,
+            # While an award is proposed or approved there is no "next" bid to consider.
+            "next_candidate": candidates[0] if candidates and not live else None,
             "may_propose": may_propose and bool(candidates),
             "nothing_left": may_propose and not candidates,
             "proposal": proposal,

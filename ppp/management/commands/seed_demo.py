@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 from django.utils import translation
 
+from contracts import demo as contracts_demo
 from costing import demo as costing_demo
 from ppp import demo
 from ppp.models import Organisation, User
@@ -33,8 +34,11 @@ class Command(BaseCommand):
                 finance=User.objects.get(username="finance"),
                 approver=User.objects.get(username="approver"),
             )
+            tenders = contracts_demo.seed(agency=agency)
         for name in models:
             self.stdout.write(f"Cost model created: {name}")
+        for tender in tenders:
+            self.stdout.write(f"Tender created: {tender.reference} {tender.title}")
         login = f"{settings.SITE_URL.rstrip('/')}/login/"
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Sign in at {login} as:"))
         for spec in users:
