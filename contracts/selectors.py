@@ -23,6 +23,7 @@ from contracts.models import (
     BidPrice,
     BidStatus,
     Clarification,
+    Contract,
     Evaluation,
     Opening,
     Tender,
@@ -245,3 +246,32 @@ def bid_comparison_for(*, user: User, tender: Tender) -> dict[str, Any]:
         "bids": [{"bid": bid.pk, "vendor": bid.vendor.name} for bid in bids],
         "totals": totals,
     }
+
+
+def contract_list_for(*, user: User) -> QuerySet[Contract]:
+    """The agency's people and its reviewing body's approvers see its contracts; a vendor's people see
+    the contracts it is party to; nobody else sees any."""
+    memberships = organisation_ids(user)
+    reviewing = reviewing_body_ids(user)
+    return (
+        Contract.objects.select_related("tender", "agency", "vendor", "award")
+        .filter(
+            Q(agency_id__in=memberships)
+            | Q(vendor_id__in=memberships)
+            | Q(agency__reviewing_body_id__in=reviewing)
+        )
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def contract_get_for(*, user: User, pk: int) -> Contract:
+    contract = (
+        contract_list_for(user=user)
+        .prefetch_related("mechanisms", "service_levels", "milestones", "financial_plan", "decisions",
+                          "versions", "signatures")
+        .filter(pk=pk)
+        .first()
+    )  # fmt: skip
+    if contract is None:
+        raise NotFound("contract.not_found", _("Contract not found."))
+    return contract

@@ -2,9 +2,15 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, settings
 
 from ppp.models import Role
 from tests.factories import member
+
+# Property tests judge values, never time: on a loaded CI machine (two cores shared with a parallel
+# suite and PostgreSQL) a single slow draw or example must not fail a correct test.
+settings.register_profile("project", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("project")
 
 
 @pytest.fixture(autouse=True)

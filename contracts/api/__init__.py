@@ -8,12 +8,12 @@ as strings; errors have the one shape {code, message, fields}.
 tenders.py: tenders, criteria, workflow, amendments, history. clarifications.py: questions and
 answers. bids.py: a vendor's own bid, the price form, and the bids after opening. opening.py: the
 opening, its record, the comparison. evaluation.py: panel, declarations, compliance, scores,
-corrections, figures. awards.py: awards and the approver's queue.
+corrections, figures. awards.py: awards and the approver's queue. contracting.py: contracts after the award.
 """
 
 from ninja import Router
 
-from . import awards, bids, clarifications, evaluation, opening, tenders
+from . import awards, bids, clarifications, contracting, evaluation, opening, tenders
 
 router = Router()
 router.add_router("", tenders.router)
@@ -22,5 +22,6 @@ router.add_router("", bids.router)
 router.add_router("", opening.router)
 router.add_router("", evaluation.router)
 router.add_router("", awards.router)
+router.add_router("", contracting.router)
 
 __all__ = ["router"]
