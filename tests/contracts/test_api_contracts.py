@@ -80,3 +80,26 @@ def test_other_organisations_cannot_see_or_touch_a_contract(world):
     with assert_nothing_written(contract):
         denied = patch(vendor, url, {"title": "x"})
     assert (denied.status_code, denied.json()["code"]) == (403, "contract.forbidden")
+
+
+def test_the_contract_list_and_a_contract_do_a_constant_number_of_queries(world):
+    from tests.contracts.api_support import BASE
+    from tests.contracts.test_api_queries_and_schema import queries
+
+    first = awarded(world)
+    client = session(world["finance"])
+    ok(put(client, f"/contracts/{first.pk}/mechanisms", {"mechanisms": [FIXED_FEE]}))
+    one, _ = queries(client, f"{BASE}/contracts")
+    detail_one, _ = queries(client, f"{BASE}/contracts/{first.pk}")
+    second = awarded(world)
+    ok(
+        put(
+            client,
+            f"/contracts/{second.pk}/mechanisms",
+            {"mechanisms": [FIXED_FEE, FIXED_FEE | {"kind": "revenue_cap", "parameters": {"cap": "9"}}]},
+        )
+    )
+    two, body = queries(client, f"{BASE}/contracts")
+    detail_two, _ = queries(client, f"{BASE}/contracts/{second.pk}")
+    assert body["count"] == 2
+    assert (one, detail_one) == (two, detail_two)

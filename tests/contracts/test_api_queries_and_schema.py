@@ -138,6 +138,17 @@ OPERATIONS = {
     ("post", "/awards/{award_id}/reject"),
     ("post", "/awards/{award_id}/cancel"),
     ("get", "/awaiting-decision"),
+    ("get", "/contracts"),
+    ("get", "/contracts/{contract_id}"),
+    ("patch", "/contracts/{contract_id}"),
+    ("put", "/contracts/{contract_id}/mechanisms"),
+    ("put", "/contracts/{contract_id}/service-levels"),
+    ("put", "/contracts/{contract_id}/milestones"),
+    ("put", "/contracts/{contract_id}/financial-plan"),
+    ("post", "/contracts/{contract_id}/submit"),
+    ("post", "/contracts/{contract_id}/decisions"),
+    ("post", "/contracts/{contract_id}/sign"),
+    ("post", "/contracts/{contract_id}/end"),
 }
 
 
