@@ -43,6 +43,9 @@ from ppp.fields import Errors, as_decimal, as_int, as_text
 from ppp.models import Membership, Role, User
 from ppp.services import notify
 
+from .rules import _percent
+from .tenders import _approvers_of
+
 LARGEST_AMOUNT = Decimal("1e15")
 EDITABLE = frozenset({ContractStatus.DRAFT})
 
@@ -190,10 +193,6 @@ def contract_update(*, actor: User, contract: Contract, **values: Any) -> Contra
     row.authors.add(actor)
     record(actor, row, "contract.updated", before=before, after=audit.snapshot(row, list(changes)))
     return row
-
-
-def _percent(value: Decimal) -> str:
-    return f"{(value * 100).normalize():f}%"
 
 
 # --- payment mechanism ------------------------------------------------------------------------------
@@ -368,6 +367,20 @@ def _clean_revenue_band(errors: Errors, p: dict[str, Any], contract_type: str) -
     }
 
 
+def _replace(
+    actor: User, row: Contract, related: str, rows: list[Any], action: str, **change: Any
+) -> Contract:
+    """Swap a draft's rows of one kind (mechanisms, KPIs, milestones, plan years) for `rows`, make the
+    actor an author of this version and audit it: the same tail for every part of the terms."""
+    manager = getattr(row, related)
+    manager.all().delete()
+    manager.model.objects.bulk_create(rows)
+    row.authors.add(actor)
+    row.save(update_fields=["updated_at"])
+    record(actor, row, action, **change)
+    return row
+
+
 @transaction.atomic
 def mechanisms_save(*, actor: User, contract: Contract, mechanisms: list[dict[str, Any]]) -> Contract:
     """Replace the payment mechanism: [{"kind", "parameters"}], all or nothing."""
@@ -395,18 +408,8 @@ def mechanisms_save(*, actor: User, contract: Contract, mechanisms: list[dict[st
         "contract.invalid_mechanism", _("The payment mechanism cannot be saved; nothing was changed.")
     )
     before = list(row.mechanisms.values("kind", "parameters"))
-    row.mechanisms.all().delete()
-    PaymentMechanism.objects.bulk_create(rows)
-    row.authors.add(actor)
-    row.save(update_fields=["updated_at"])
-    record(
-        actor,
-        row,
-        "contract.mechanism_saved",
-        before=before,
-        after=[{"kind": r.kind, "parameters": r.parameters} for r in rows],
-    )
-    return row
+    after = [{"kind": r.kind, "parameters": r.parameters} for r in rows]
+    return _replace(actor, row, "mechanisms", rows, "contract.mechanism_saved", before=before, after=after)
 
 
 @transaction.atomic
@@ -456,12 +459,7 @@ def service_levels_save(*, actor: User, contract: Contract, levels: list[dict[st
     errors.raise_if_any(
         "contract.invalid_service_levels", _("The service levels cannot be saved; nothing was changed.")
     )
-    row.service_levels.all().delete()
-    ServiceLevel.objects.bulk_create(rows)
-    row.authors.add(actor)
-    row.save(update_fields=["updated_at"])
-    record(actor, row, "contract.service_levels_saved", after=sorted(codes))
-    return row
+    return _replace(actor, row, "service_levels", rows, "contract.service_levels_saved", after=sorted(codes))
 
 
 @transaction.atomic
@@ -501,12 +499,7 @@ def milestones_save(*, actor: User, contract: Contract, milestones: list[dict[st
     errors.raise_if_any(
         "contract.invalid_milestones", _("The milestones cannot be saved; nothing was changed.")
     )
-    row.milestones.all().delete()
-    Milestone.objects.bulk_create(rows)
-    row.authors.add(actor)
-    row.save(update_fields=["updated_at"])
-    record(actor, row, "contract.milestones_saved", after=[m.name for m in rows])
-    return row
+    return _replace(actor, row, "milestones", rows, "contract.milestones_saved", after=[m.name for m in rows])
 
 
 @transaction.atomic
@@ -517,9 +510,12 @@ def financial_plan_save(*, actor: User, contract: Contract, revenue: dict[Any, A
     errors = Errors()
     if row.contract_type not in PPP_CONTRACT_TYPES:
         errors.add("contract_type", _("a financial plan belongs to a PPP contract"))
-    rows = []
+    rows: list[FinancialPlanYear] = []
     for year, amount in revenue.items() if isinstance(revenue, dict) else []:
         number = as_int(errors, f"revenue.{year}", year, minimum=2000, maximum=2100)
+        if number is not None and any(r.year == number for r in rows):
+            errors.add(f"revenue.{year}", _("appears twice"))
+            continue
         value = _amount(errors, f"revenue.{year}", amount)
         if number is not None and value is not None:
             rows.append(FinancialPlanYear(contract=row, year=number, projected_revenue=value))
@@ -528,12 +524,8 @@ def financial_plan_save(*, actor: User, contract: Contract, revenue: dict[Any, A
     errors.raise_if_any(
         "contract.invalid_plan", _("The financial plan cannot be saved; nothing was changed.")
     )
-    row.financial_plan.all().delete()
-    FinancialPlanYear.objects.bulk_create(rows)
-    row.authors.add(actor)
-    row.save(update_fields=["updated_at"])
-    record(actor, row, "contract.plan_saved", after={str(r.year): str(r.projected_revenue) for r in rows})
-    return row
+    after = {str(r.year): str(r.projected_revenue) for r in rows}
+    return _replace(actor, row, "financial_plan", rows, "contract.plan_saved", after=after)
 
 
 # --- content and hash --------------------------------------------------------------------------------
@@ -596,18 +588,6 @@ def approval_chain(contract: Contract, on: dt.datetime) -> tuple[int, bool, rule
     return 1, False, rule
 
 
-def _reviewers(contract: Contract) -> list[User]:
-    body = contract.agency.reviewing_body_id
-    if body is None:
-        return []
-    return [
-        m.user
-        for m in Membership.objects.select_related("user").filter(
-            organisation_id=body, role=Role.APPROVER, user__is_active=True
-        )
-    ]
-
-
 def _check_complete(contract: Contract) -> None:
     errors = Errors()
     for name in ("title", "start_date", "end_date", "performance_security_rate"):
@@ -647,7 +627,7 @@ def contract_submit(*, actor: User, contract: Contract, note: str = "") -> Contr
         },
     )
     notify(
-        recipients=_reviewers(row),
+        recipients=_approvers_of(row.tender),  # the agency's reviewing body
         verb="contract.submitted",
         title=_("Contract awaiting your decision: %(reference)s %(title)s")
         % {"reference": row.tender.reference, "title": row.title},

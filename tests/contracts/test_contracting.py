@@ -367,3 +367,21 @@ def test_an_award_whose_contract_is_under_review_can_no_longer_be_cancelled(worl
     with assert_nothing_written(contract), pytest.raises(Conflict) as error:
         services.award_cancel(actor=world["finance"], award=contract.award, reason="Nhầm lẫn")
     assert error.value.code == "award.contract_in_progress"
+
+
+def test_a_ppp_financial_plan_is_saved_per_year_and_a_year_given_twice_is_refused(world, contract):
+    contracting.contract_update(actor=world["finance"], contract=contract, contract_type="BOT")
+    contracting.financial_plan_save(
+        actor=world["finance"], contract=contract, revenue={"2027": "12000000000", "2028": "12500000000"}
+    )
+    assert list(contract.financial_plan.values_list("year", "projected_revenue")) == [
+        (2027, D("12000000000")),
+        (2028, D("12500000000")),
+    ]
+    kept = contract.financial_plan.get(year=2027)
+    with translation.override("en"), assert_nothing_written(kept), pytest.raises(ValidationFailed) as error:
+        # " 2027" is the year 2027 once stripped: the same year twice.
+        contracting.financial_plan_save(
+            actor=world["finance"], contract=contract, revenue={"2027": "1", " 2027": "2"}
+        )
+    assert error.value.fields == {"revenue. 2027": "appears twice"}
