@@ -502,3 +502,34 @@ def correct_arrays(
                 )
         per_bid[b].sort(key=lambda c: (c.code == "", c.code))
     return ManyCorrections(corrected, tuple(tuple(c) for c in per_bid), tuple(totals))
+
+
+def content_diff(before: object, after: object, path: str = "") -> list[dict[str, object]]:
+    """Every leaf that differs between two versions' contents (JSON-shaped: dicts, lists, scalars),
+    as {"path", "before", "after", "change"} with change "added", "removed" or "changed"; dict keys
+    in sorted order, list items by position (so "price_schedule.SUPPORT[2]" names one year's price)."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        rows: list[dict[str, object]] = []
+        for key in sorted(set(before) | set(after), key=str):
+            where = f"{path}.{key}" if path else str(key)
+            if key not in before:
+                rows.append({"path": where, "before": None, "after": after[key], "change": "added"})
+            elif key not in after:
+                rows.append({"path": where, "before": before[key], "after": None, "change": "removed"})
+            else:
+                rows.extend(content_diff(before[key], after[key], where))
+        return rows
+    if isinstance(before, list) and isinstance(after, list):
+        rows = []
+        for index in range(max(len(before), len(after))):
+            where = f"{path}[{index}]"
+            if index >= len(before):
+                rows.append({"path": where, "before": None, "after": after[index], "change": "added"})
+            elif index >= len(after):
+                rows.append({"path": where, "before": before[index], "after": None, "change": "removed"})
+            else:
+                rows.extend(content_diff(before[index], after[index], where))
+        return rows
+    if before == after:
+        return []
+    return [{"path": path, "before": before, "after": after, "change": "changed"}]

@@ -641,9 +641,91 @@ class Contract(models.Model):
     activated_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     termination_reason = models.TextField(blank=True)
+    # Lines an amendment added to the schedule: [{code, name, unit, vat_applicable, quantities, unit_prices}]
+    extra_lines = models.JSONField(default=list, blank=True)
 
     def __str__(self) -> str:
         return f"contract of {self.tender.reference}"
+
+
+class AmendmentRationale(models.TextChoices):
+    SCOPE_CHANGE = "scope_change", _("Scope change")
+    QUANTITY_CHANGE = "quantity_change", _("Quantity change")
+    PRICE_ADJUSTMENT = "price_adjustment", _("Price adjustment")
+    INDEXATION = "indexation", _("Indexation")
+    TERM_EXTENSION = "term_extension", _("Term extension")
+    CHANGE_IN_LAW = "change_in_law", _("Change in law")
+    FORCE_MAJEURE = "force_majeure", _("Force majeure")
+    TECHNOLOGY_CHANGE = "technology_change", _("Technology change")
+    CORRECTION = "correction", _("Correction of an error")
+
+
+class ContractAmendmentStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    UNDER_REVIEW = "under_review", _("Under review")
+    APPROVED = "approved", _("Approved, awaiting signature")
+    IN_FORCE = "in_force", _("In force")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_AMENDMENT_STATUSES = ("draft", "under_review", "approved")
+
+
+class ContractAmendment(models.Model):
+    """A change to an active contract: why (a rationale from the codelist), which terms and price
+    lines change, its effect on the value as an amount and as a share of the original, and whether
+    the net cumulative change passes the rule book's thresholds. Reviewed by the approval chain
+    again; the approved result is frozen as the contract's next version and comes into force when
+    both parties have signed it."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="amendments")
+    number = models.PositiveIntegerField(_("number"))  # 1, 2, ... per contract
+    version = models.PositiveIntegerField()  # the contract version it would create
+    rationale = models.CharField(_("rationale"), max_length=30, choices=AmendmentRationale.choices)
+    description = models.TextField(_("description"))
+    terms = models.JSONField(default=dict)  # {term field: new value}
+    prices = models.JSONField(default=dict)  # {item code: [new unit price per year]}
+    new_lines = models.JSONField(
+        default=list
+    )  # [{code, name, unit, vat_applicable, quantities, unit_prices}]
+    value_before = models.DecimalField(**MONEY)
+    value_after = models.DecimalField(**MONEY)
+    value_effect = models.DecimalField(**MONEY)
+    effect_share = models.DecimalField(max_digits=12, decimal_places=6)  # of the original value
+    cumulative_share = models.DecimalField(max_digits=12, decimal_places=6)  # net, with this one
+    flagged = models.BooleanField(default=False)  # cumulative change passes the flag threshold
+    escalated = models.BooleanField(default=False)  # ... passes the review threshold: full chain
+    status = models.CharField(
+        max_length=20, choices=ContractAmendmentStatus.choices, default=ContractAmendmentStatus.DRAFT
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    authors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+    review_round = models.PositiveIntegerField(default=0)
+    required_approvals = models.PositiveSmallIntegerField(default=1)
+    senior_required = models.BooleanField(default=False)
+    approval_rule = models.CharField(max_length=300, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_hash = models.CharField(max_length=64, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    in_force_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "number"], name="contract_amendment_unique_number"),
+            # One amendment at a time is being prepared, reviewed or signed.
+            models.UniqueConstraint(
+                fields=["contract"],
+                condition=Q(status__in=OPEN_AMENDMENT_STATUSES),
+                name="contract_amendment_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"amendment {self.number} of contract {self.contract_id}"
 
 
 class ContractDecisionKind(models.TextChoices):
@@ -663,6 +745,9 @@ class ContractDecision(models.Model):
     decision = models.CharField(max_length=20, choices=ContractDecisionKind.choices)
     comment = models.TextField(blank=True)
     decided_at = models.DateTimeField(auto_now_add=True)
+    amendment = models.ForeignKey(
+        "ContractAmendment", on_delete=models.CASCADE, null=True, blank=True, related_name="decisions"
+    )  # set when the decision is on an amendment
 
     class Meta:
         ordering = ["decided_at", "pk"]

@@ -16,6 +16,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from contracts import permissions
+from contracts.calculations import content_diff
 from contracts.models import (
     Award,
     AwardStatus,
@@ -24,6 +25,7 @@ from contracts.models import (
     BidStatus,
     Clarification,
     Contract,
+    ContractAmendment,
     Evaluation,
     Opening,
     Tender,
@@ -275,3 +277,31 @@ def contract_get_for(*, user: User, pk: int) -> Contract:
     if contract is None:
         raise NotFound("contract.not_found", _("Contract not found."))
     return contract
+
+
+def amendment_list_for(*, user: User, contract: Contract) -> QuerySet[ContractAmendment]:
+    """The amendments of a contract the person may see (`contract` came from contract_get_for): the
+    agency side sees every one; the vendor's people see those the agency has submitted for review."""
+    amendments = contract.amendments.select_related("created_by").order_by("number")
+    agency_side = contract.agency_id in organisation_ids(user) or permissions.is_contract_reviewer(
+        user, contract
+    )
+    if not agency_side:
+        amendments = amendments.filter(submitted_at__isnull=False)
+    return amendments
+
+
+def amendment_get_for(*, user: User, contract: Contract, number: int) -> ContractAmendment:
+    amendment = amendment_list_for(user=user, contract=contract).filter(number=number).first()
+    if amendment is None:
+        raise NotFound("amendment.not_found", _("Amendment not found."))
+    return amendment
+
+
+def version_diff_for(*, user: User, contract: Contract, a: int, b: int) -> list[dict[str, Any]]:
+    """What changed between two frozen versions of a contract the person may see."""
+    versions = {v.number: v for v in contract.versions.filter(number__in=[a, b])}
+    for number in (a, b):
+        if number not in versions:
+            raise NotFound("version.not_found", _("Version %(n)d not found.") % {"n": number})
+    return content_diff(versions[a].content, versions[b].content)

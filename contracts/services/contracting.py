@@ -147,8 +147,24 @@ def contract_update(*, actor: User, contract: Contract, **values: Any) -> Contra
     """Change the draft's terms; every field is checked and all problems are reported together."""
     row = locked(contract)
     _require_editable(actor, row)
-    unknown = set(values) - set(TERM_FIELDS)
     errors = Errors()
+    changes = clean_terms(errors, row, values)
+    errors.raise_if_any("contract.invalid", _("The contract cannot be saved; nothing was changed."))
+    before = audit.snapshot(row, list(changes))
+    for name, value in changes.items():
+        setattr(row, name, value)
+    row.save()
+    row.authors.add(actor)
+    record(actor, row, "contract.updated", before=before, after=audit.snapshot(row, list(changes)))
+    return row
+
+
+def clean_terms(
+    errors: Errors, row: Contract, values: dict[str, Any], *, allowed: tuple[str, ...] = TERM_FIELDS
+) -> dict[str, Any]:
+    """The given terms checked against each other and the rule book, as the values to set; problems go
+    to `errors` under each field's name (a draft's edit and an amendment share this)."""
+    unknown = set(values) - set(allowed)
     for name in sorted(unknown):
         errors.add(name, _("not a contract term"))
     changes: dict[str, Any] = {}
@@ -185,14 +201,7 @@ def contract_update(*, actor: User, contract: Contract, **values: Any) -> Contra
     end = changes.get("end_date", row.end_date)
     if start and end and end <= start and "end_date" not in errors.fields:
         errors.add("end_date", _("must be after the start date"))
-    errors.raise_if_any("contract.invalid", _("The contract cannot be saved; nothing was changed."))
-    before = audit.snapshot(row, list(changes))
-    for name, value in changes.items():
-        setattr(row, name, value)
-    row.save()
-    row.authors.add(actor)
-    record(actor, row, "contract.updated", before=before, after=audit.snapshot(row, list(changes)))
-    return row
+    return changes
 
 
 # --- payment mechanism ------------------------------------------------------------------------------
@@ -542,6 +551,7 @@ def content_of(contract: Contract) -> dict[str, Any]:
         "currency": contract.currency,
         "value": Decimal(contract.value),
         "price_schedule": contract.price_schedule,
+        "extra_lines": contract.extra_lines,
         **{name: getattr(contract, name) for name in TERM_FIELDS},
         "mechanisms": [{"kind": m.kind, "parameters": m.parameters} for m in contract.mechanisms.all()],
         "service_levels": [
@@ -638,8 +648,10 @@ def contract_submit(*, actor: User, contract: Contract, note: str = "") -> Contr
     return row
 
 
-def _refuse_own_work(actor: User, contract: Contract) -> None:
-    if contract.authors.filter(pk=actor.pk).exists():
+def refuse_own_work(actor: User, contract: Contract, authors: Any) -> None:
+    """Nobody who prepared the version (`authors`: a queryset of people) and nobody from the vendor
+    decides on it."""
+    if authors.filter(pk=actor.pk).exists():
         raise PermissionDenied(
             "contract.own_work", _("You prepared this version: someone else must decide on it.")
         )
@@ -649,49 +661,62 @@ def _refuse_own_work(actor: User, contract: Contract) -> None:
         )
 
 
-@transaction.atomic
-def contract_decide(*, actor: User, contract: Contract, decision: str, comment: str = "") -> Contract:
-    """Approve, request changes or reject the version under review. The last approval the chain needs
-    freezes the version with the hash of its content."""
-    row = locked(contract)
-    if not permissions.is_contract_reviewer(actor, row):
+def chain_decision(
+    *,
+    actor: User,
+    contract: Contract,
+    authors: Any,
+    reviewing: bool,
+    version: int,
+    round: int,
+    required: int,
+    senior_required: bool,
+    rule: str,
+    decision: str,
+    comment: str,
+    amendment: Any = None,
+) -> tuple[str, bool]:
+    """One reviewer's decision in a chain (a contract's or an amendment's), stored as a row after the
+    maker-checker, state and chain checks: (the comment, whether it is the approval that completes
+    the chain)."""
+    if not permissions.is_contract_reviewer(actor, contract):
         raise PermissionDenied(
             "contract.forbidden", _("Only approvers of the agency's reviewing body decide on contracts.")
         )
-    _refuse_own_work(actor, row)
+    refuse_own_work(actor, contract, authors)
     if decision not in ContractDecisionKind.values:
         raise ValidationFailed(
             "contract.invalid", _("Not a decision."), {"decision": _("approve, request_changes or reject")}
         )
-    if row.status != ContractStatus.UNDER_REVIEW:
-        raise Conflict("contract.invalid_transition", _("Only a contract under review can be decided on."))
+    if not reviewing:
+        raise Conflict("contract.invalid_transition", _("Only a version under review can be decided on."))
     errors = Errors()
     comment = as_text(
         errors, "comment", comment, max_length=20_000, required=decision != ContractDecisionKind.APPROVE
     )
     errors.raise_if_any("contract.invalid", _("Say why."))
     approvals = list(
-        row.decisions.filter(
-            version=row.version, round=row.review_round, decision=ContractDecisionKind.APPROVE
-        )
+        contract.decisions.filter(version=version, round=round, decision=ContractDecisionKind.APPROVE)
     )
-    senior = permissions.is_senior_contract_reviewer(actor, row)
+    senior = permissions.is_senior_contract_reviewer(actor, contract)
+    last = False
     if decision == ContractDecisionKind.APPROVE:
         if any(d.reviewer_id == actor.pk for d in approvals):
             raise Conflict("contract.already_approved", _("You have already approved this version."))
-        last = len(approvals) + 1 >= row.required_approvals
-        if last and row.senior_required and not senior and not any(d.senior for d in approvals):
+        last = len(approvals) + 1 >= required
+        if last and senior_required and not senior and not any(d.senior for d in approvals):
             raise Conflict(
                 "contract.senior_required",
                 _("This contract's value needs a senior approver among its %(n)d approvals (%(rule)s).")
-                % {"n": row.required_approvals, "rule": row.approval_rule},
+                % {"n": required, "rule": rule},
             )
     try:
         with transaction.atomic():
             ContractDecision.objects.create(
-                contract=row,
-                version=row.version,
-                round=row.review_round,
+                contract=contract,
+                amendment=amendment,
+                version=version,
+                round=round,
                 reviewer=actor,
                 senior=senior,
                 decision=decision,
@@ -699,9 +724,30 @@ def contract_decide(*, actor: User, contract: Contract, decision: str, comment: 
             )
     except IntegrityError:
         raise Conflict("contract.already_approved", _("You have already approved this version.")) from None
+    return comment, last
+
+
+@transaction.atomic
+def contract_decide(*, actor: User, contract: Contract, decision: str, comment: str = "") -> Contract:
+    """Approve, request changes or reject the version under review. The last approval the chain needs
+    freezes the version with the hash of its content."""
+    row = locked(contract)
+    comment, last = chain_decision(
+        actor=actor,
+        contract=row,
+        authors=row.authors.all(),
+        reviewing=row.status == ContractStatus.UNDER_REVIEW,
+        version=row.version,
+        round=row.review_round,
+        required=row.required_approvals,
+        senior_required=row.senior_required,
+        rule=row.approval_rule,
+        decision=decision,
+        comment=comment,
+    )
     before = {"status": row.status}
     authors = list(row.authors.all())
-    if decision == ContractDecisionKind.APPROVE and len(approvals) + 1 >= row.required_approvals:
+    if last:
         now = timezone.now()
         content = audit.normalise(content_of(row))
         digest = content_hash(row)
