@@ -7,12 +7,14 @@ another organisation's contract is the same 404 as a missing one."""
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from contracts import selectors
-from contracts.models import Contract
+from contracts.models import Contract, ContractAmendment
 from contracts.schemas.contracting import (
+    AmendmentIn,
+    AmendmentOut,
     ContractDetailOut,
     ContractListOut,
     ContractTermsIn,
@@ -23,8 +25,10 @@ from contracts.schemas.contracting import (
     MilestonesIn,
     ServiceLevelsIn,
     SubmitIn,
+    VersionDiffOut,
+    WithdrawIn,
 )
-from contracts.services import contracting
+from contracts.services import amendments, contracting
 from ppp.pagination import Pagination
 
 from ._common import ERRORS, user_of
@@ -161,3 +165,126 @@ def contract_end(request: HttpRequest, contract_id: int, payload: EndIn) -> Cont
         actor=user_of(request), contract=contract, outcome=payload.outcome, reason=payload.reason
     )
     return _detail(request, contract)
+
+
+# --- amendments and versions ------------------------------------------------------------------------
+
+
+def _amendment(request: HttpRequest, contract_id: int, number: int) -> ContractAmendment:
+    contract = _contract(request, contract_id)
+    return selectors.amendment_get_for(user=user_of(request), contract=contract, number=number)
+
+
+@router.get(
+    "/contracts/{contract_id}/amendments",
+    response={200: list[AmendmentOut], **ERRORS},
+    summary="A contract's amendments (its vendor sees those submitted for review)",
+)
+def amendment_list(request: HttpRequest, contract_id: int) -> list[ContractAmendment]:
+    contract = _contract(request, contract_id)
+    return list(selectors.amendment_list_for(user=user_of(request), contract=contract))
+
+
+@router.post(
+    "/contracts/{contract_id}/amendments",
+    response={201: AmendmentOut, **ERRORS},
+    summary="Start an amendment of an active contract (a finance officer of the agency)",
+    description="The effect on the value, its share of the original and the net cumulative flags are "
+    "computed; one amendment at a time (409 `amendment.open`).",
+)
+def amendment_create(request: HttpRequest, contract_id: int, payload: AmendmentIn):  # type: ignore[no-untyped-def]
+    contract = _contract(request, contract_id)
+    return Status(
+        201, amendments.amendment_save(actor=user_of(request), contract=contract, **payload.model_dump())
+    )
+
+
+@router.get(
+    "/contracts/{contract_id}/amendments/{number}",
+    response={200: AmendmentOut, **ERRORS},
+    summary="One amendment",
+)
+def amendment_get(request: HttpRequest, contract_id: int, number: int) -> ContractAmendment:
+    return _amendment(request, contract_id, number)
+
+
+@router.put(
+    "/contracts/{contract_id}/amendments/{number}",
+    response={200: AmendmentOut, **ERRORS},
+    summary="Change a draft amendment, every field given again",
+)
+def amendment_update(
+    request: HttpRequest, contract_id: int, number: int, payload: AmendmentIn
+) -> ContractAmendment:
+    amendment = _amendment(request, contract_id, number)
+    return amendments.amendment_save(
+        actor=user_of(request), contract=amendment.contract, amendment=amendment, **payload.model_dump()
+    )
+
+
+@router.post(
+    "/contracts/{contract_id}/amendments/{number}/submit",
+    response={200: AmendmentOut, **ERRORS},
+    summary="Submit a draft amendment to the approval chain again",
+)
+def amendment_submit(
+    request: HttpRequest, contract_id: int, number: int, payload: SubmitIn | None = None
+) -> ContractAmendment:
+    amendment = _amendment(request, contract_id, number)
+    return amendments.amendment_submit(
+        actor=user_of(request), amendment=amendment, note=payload.note if payload is not None else ""
+    )
+
+
+@router.post(
+    "/contracts/{contract_id}/amendments/{number}/decisions",
+    response={200: AmendmentOut, **ERRORS},
+    summary="Approve, request changes or reject an amendment under review (an approver)",
+    description="Never an author of the amendment (403 `contract.own_work`) nor anyone of the vendor "
+    "(403 `contract.vendor`); the chain's last approval freezes the version it makes.",
+)
+def amendment_decide(
+    request: HttpRequest, contract_id: int, number: int, payload: DecisionIn
+) -> ContractAmendment:
+    amendment = _amendment(request, contract_id, number)
+    return amendments.amendment_decide(
+        actor=user_of(request), amendment=amendment, decision=payload.decision, comment=payload.comment
+    )
+
+
+@router.post(
+    "/contracts/{contract_id}/amendments/{number}/sign",
+    response={200: AmendmentOut, **ERRORS},
+    summary="Sign the approved amendment for my party; with both parties signed it is in force",
+)
+def amendment_sign(request: HttpRequest, contract_id: int, number: int) -> ContractAmendment:
+    amendment = _amendment(request, contract_id, number)
+    return amendments.amendment_sign(actor=user_of(request), amendment=amendment)
+
+
+@router.post(
+    "/contracts/{contract_id}/amendments/{number}/withdraw",
+    response={200: AmendmentOut, **ERRORS},
+    summary="Withdraw a draft amendment or one under review",
+)
+def amendment_withdraw(
+    request: HttpRequest, contract_id: int, number: int, payload: WithdrawIn | None = None
+) -> ContractAmendment:
+    amendment = _amendment(request, contract_id, number)
+    return amendments.amendment_withdraw(
+        actor=user_of(request), amendment=amendment, reason=payload.reason if payload is not None else ""
+    )
+
+
+@router.get(
+    "/contracts/{contract_id}/versions/diff",
+    response={200: VersionDiffOut, **ERRORS},
+    summary="What changed between two frozen versions",
+)
+def version_diff(request: HttpRequest, contract_id: int, a: int, b: int) -> dict[str, object]:
+    contract = _contract(request, contract_id)
+    return {
+        "a": a,
+        "b": b,
+        "changes": selectors.version_diff_for(user=user_of(request), contract=contract, a=a, b=b),
+    }

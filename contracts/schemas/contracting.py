@@ -134,6 +134,7 @@ class ContractDetailOut(ContractListOut):
     data_ownership: str
     handover: str
     price_schedule: dict[str, list[str | None]]
+    extra_lines: list[dict[str, Any]]
     required_approvals: int
     senior_required: bool
     approval_rule: str
@@ -151,3 +152,69 @@ class ContractDetailOut(ContractListOut):
     decisions: list[DecisionOut]
     versions: list[VersionOut]
     signatures: list[SignatureOut]
+
+
+class AmendmentIn(InSchema):
+    """Every field is given again when a draft is changed."""
+
+    rationale: str = Field(
+        description="scope_change, quantity_change, price_adjustment, indexation, term_extension, "
+        "change_in_law, force_majeure, technology_change or correction"
+    )
+    description: str = Field(max_length=20_000)
+    terms: dict[str, Any] = Field(
+        default_factory=dict, description='Changed terms, e.g. {"end_date": "2029-12-31"}; not the type'
+    )
+    prices: dict[str, list[Any]] = Field(
+        default_factory=dict,
+        description='New unit prices per year by line code: {"SUPPORT": ["250000000", ...]}',
+    )
+    new_lines: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Lines added to the schedule: "
+        "[{code, name, unit, vat_applicable, quantities, unit_prices}]",
+    )
+
+
+class WithdrawIn(InSchema):
+    reason: str = Field("", max_length=20_000)
+
+
+class AmendmentOut(Schema):
+    number: int
+    version: int
+    rationale: str
+    description: str
+    terms: dict[str, Any]
+    prices: dict[str, list[str]]
+    new_lines: list[dict[str, Any]]
+    value_before: DecimalText
+    value_effect: DecimalText
+    value_after: DecimalText
+    effect_share: DecimalText = Field(description="Of the value at award")
+    cumulative_share: DecimalText = Field(description="Net, of the amendments in force and this one")
+    flagged: bool = Field(description="The cumulative change passes the rule book's flag share")
+    escalated: bool = Field(description="... passes its review share: the chain above the threshold")
+    status: str
+    required_approvals: int
+    senior_required: bool
+    approval_rule: str
+    review_round: int
+    submitted_at: dt.datetime | None
+    approved_hash: str
+    approved_at: dt.datetime | None
+    in_force_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+class DiffRowOut(Schema):
+    path: str
+    before: Any
+    after: Any
+    change: str = Field(description="added, removed or changed")
+
+
+class VersionDiffOut(Schema):
+    a: int
+    b: int
+    changes: list[DiffRowOut]

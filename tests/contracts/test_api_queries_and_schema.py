@@ -149,6 +149,15 @@ OPERATIONS = {
     ("post", "/contracts/{contract_id}/decisions"),
     ("post", "/contracts/{contract_id}/sign"),
     ("post", "/contracts/{contract_id}/end"),
+    ("get", "/contracts/{contract_id}/amendments"),
+    ("post", "/contracts/{contract_id}/amendments"),
+    ("get", "/contracts/{contract_id}/amendments/{number}"),
+    ("put", "/contracts/{contract_id}/amendments/{number}"),
+    ("post", "/contracts/{contract_id}/amendments/{number}/submit"),
+    ("post", "/contracts/{contract_id}/amendments/{number}/decisions"),
+    ("post", "/contracts/{contract_id}/amendments/{number}/sign"),
+    ("post", "/contracts/{contract_id}/amendments/{number}/withdraw"),
+    ("get", "/contracts/{contract_id}/versions/diff"),
 }
 
 
