@@ -26,6 +26,10 @@ from contracts.models import (
     Clarification,
     Contract,
     ContractAmendment,
+    ContractAmendmentStatus,
+    ContractDecision,
+    ContractDecisionKind,
+    ContractStatus,
     Evaluation,
     Opening,
     Tender,
@@ -172,7 +176,7 @@ def awaiting_decision_for(*, user: User) -> dict[str, list[Any]]:
     excluding the person's own work."""
     reviewing = reviewing_body_ids(user)
     if not reviewing:
-        return {"tenders": [], "awards": []}
+        return {"tenders": [], "awards": [], "contracts": [], "amendments": []}
     tenders = (
         Tender.objects.select_related("organisation")
         .filter(status=TenderStatus.SUBMITTED, organisation__reviewing_body_id__in=reviewing)
@@ -186,7 +190,46 @@ def awaiting_decision_for(*, user: User) -> dict[str, list[Any]]:
         .exclude(proposed_by=user)
         .order_by("proposed_at")
     )
-    return {"tenders": list(tenders), "awards": list(awards)}
+    mine = organisation_ids(user)
+    approved_by_me = ContractDecision.objects.filter(reviewer=user, decision=ContractDecisionKind.APPROVE)
+    contracts = (
+        Contract.objects.select_related("tender", "agency", "vendor")
+        .filter(status=ContractStatus.UNDER_REVIEW, agency__reviewing_body_id__in=reviewing)
+        .exclude(authors=user)
+        .exclude(vendor_id__in=mine)
+        .exclude(
+            Exists(
+                approved_by_me.filter(
+                    contract_id=OuterRef("pk"), version=OuterRef("version"), round=OuterRef("review_round")
+                )
+            )
+        )
+        .order_by("submitted_at", "pk")
+    )
+    amendments = (
+        ContractAmendment.objects.select_related("contract", "contract__tender", "contract__agency")
+        .filter(
+            status=ContractAmendmentStatus.UNDER_REVIEW, contract__agency__reviewing_body_id__in=reviewing
+        )
+        .exclude(authors=user)
+        .exclude(contract__vendor_id__in=mine)
+        .exclude(
+            Exists(
+                approved_by_me.filter(
+                    contract_id=OuterRef("contract_id"),
+                    version=OuterRef("version"),
+                    round=OuterRef("review_round"),
+                )
+            )
+        )
+        .order_by("submitted_at", "pk")
+    )
+    return {
+        "tenders": list(tenders),
+        "awards": list(awards),
+        "contracts": list(contracts),
+        "amendments": list(amendments),
+    }
 
 
 def bid_comparison_for(*, user: User, tender: Tender) -> dict[str, Any]:

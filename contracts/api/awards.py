@@ -108,8 +108,10 @@ def award_cancel(request: HttpRequest, award_id: int, payload: AwardCancelIn) ->
 @router.get(
     "/awaiting-decision",
     response={200: AwaitingDecisionOut, **ERRORS},
-    summary="Tenders and awards waiting for my decision (the approver's queue), oldest first",
-    description="Work I made, edited or proposed is left out: someone else must decide on it.",
+    summary="Tenders, awards, contracts and amendments waiting for my decision (the approver's queue)",
+    description="Oldest first. Work I made, edited or proposed is left out, and so is what I have "
+    "already approved in the current round and anything of a vendor I belong to: someone else must "
+    "decide on it. Cost models are in the costing API's queue.",
 )
 def awaiting_decision(request: HttpRequest) -> dict[str, Any]:
     queue = selectors.awaiting_decision_for(user=user_of(request))

@@ -11,6 +11,7 @@ from pydantic import Field
 from costing.schemas import DecimalText
 from ppp.schemas import InSchema
 
+from .contracting import ContractListOut
 from .tenders import TenderListOut
 
 
@@ -80,6 +81,25 @@ class AwardQueueOut(Schema):
     proposed_at: dt.datetime
 
 
+class AmendmentQueueOut(Schema):
+    contract_id: int
+    tender_reference: str = Field(alias="contract.tender.reference")
+    organisation_name: str = Field(alias="contract.agency.name")
+    number: int
+    rationale: str
+    value_effect: DecimalText
+    cumulative_share: DecimalText
+    flagged: bool
+    escalated: bool
+    submitted_at: dt.datetime | None
+
+
 class AwaitingDecisionOut(Schema):
     tenders: list[TenderListOut] = Field(description="Submitted tenders to approve or return, oldest first")
     awards: list[AwardQueueOut] = Field(description="Proposed awards to approve or reject, oldest first")
+    contracts: list[ContractListOut] = Field(
+        description="Contracts under review still needing my decision, oldest first"
+    )
+    amendments: list[AmendmentQueueOut] = Field(
+        description="Contract amendments under review still needing my decision, oldest first"
+    )

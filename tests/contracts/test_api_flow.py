@@ -266,7 +266,12 @@ def test_a_tender_goes_from_the_approved_model_to_a_draft_contract_through_the_a
     published_awards = ok(get(signatory_b, f"/tenders/{tender_id}/awards"))["items"]
     assert [(item["id"], item["vendor_name"]) for item in published_awards] == [(award["id"], "Công ty A")]
     assert Tender.objects.get(pk=tender_id).status == "awarded"
-    assert ok(get(approver, "/awaiting-decision")) == {"tenders": [], "awards": []}
+    assert ok(get(approver, "/awaiting-decision")) == {
+        "tenders": [],
+        "awards": [],
+        "contracts": [],
+        "amendments": [],
+    }
     # A took part before the amendment (B only afterwards): each is told what concerns it.
     notices_a = {n["verb"] for n in ok(signatory_a.get("/api/v1/notifications"))["items"]}
     notices_b = {n["verb"] for n in ok(bearer(world["signatory_b"]).get("/api/v1/notifications"))["items"]}

@@ -385,6 +385,8 @@ class QueueFilterForm(forms.Form):
         ("cost_model", _("Cost models")),
         ("tender", _("Tenders")),
         ("award", _("Awards")),
+        ("contract", _("Contracts")),
+        ("amendment", _("Contract amendments")),
     )
     SORTS = (("oldest", _("Longest waiting first")), ("newest", _("Most recent first")))
 

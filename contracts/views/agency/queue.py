@@ -1,6 +1,6 @@
 """The reviewer's queue (/review/): one table of everything awaiting the person's decision (cost
-models, tenders to approve for publication, proposed awards), never their own work, with how long
-each has waited; filterable by kind, sortable by waiting time."""
+models, tenders to approve for publication, proposed awards, contracts and their amendments), never
+their own work, with how long each has waited; filterable by kind, sortable by waiting time."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,7 +65,46 @@ def queue_items(user: Any) -> list[dict[str, Any]]:
                 "url": reverse("contracts:award", args=[award.tender_id]),
             }
         )
+    for contract in waiting["contracts"]:
+        items.append(
+            {
+                "kind": "contract",
+                "kind_label": _("Contract"),
+                "title": contract.title or contract.tender.title,
+                "reference": contract.tender.reference,
+                "organisation": contract.agency,
+                "by": None,
+                "since": contract.submitted_at or contract.updated_at,
+                "url": _url("contracts:contract_detail", contract.pk),
+            }
+        )
+    for amendment in waiting["amendments"]:
+        contract = amendment.contract
+        items.append(
+            {
+                "kind": "amendment",
+                "kind_label": _("Amendment"),
+                "title": contract.title or contract.tender.title,
+                "reference": _("%(reference)s, amendment %(number)d")
+                % {"reference": contract.tender.reference, "number": amendment.number},
+                "organisation": contract.agency,
+                "by": None,
+                "since": amendment.submitted_at or amendment.updated_at,
+                "url": _url("contracts:amendment_detail", contract.pk, amendment.number),
+                "flagged": amendment.flagged,
+            }
+        )
     return items
+
+
+def _url(name: str, *args: Any) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:  # until the contract pages are routed
+        return ""
+
+
+KINDS = ("cost_model", "tender", "award", "contract", "amendment")
 
 
 @login_required
@@ -81,9 +120,7 @@ def reviewer_queue(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     kind, order = filters.get("kind", ""), filters.get("sort") or "oldest"
     everything = queue_items(request.user)
-    counts = {
-        key: sum(1 for item in everything if item["kind"] == key) for key in ("cost_model", "tender", "award")
-    }
+    counts = {key: sum(1 for item in everything if item["kind"] == key) for key in KINDS}
     items = [item for item in everything if not kind or item["kind"] == kind]
     items.sort(key=lambda item: item["since"], reverse=order == "newest")
     now = timezone.now()
