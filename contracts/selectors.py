@@ -38,7 +38,7 @@ from contracts.models import (
 from costing.permissions import reviewing_body_ids
 from ppp import audit
 from ppp.errors import NotFound
-from ppp.models import OrganisationKind, Role, User
+from ppp.models import AuditEntry, OrganisationKind, Role, User
 from ppp.permissions import is_administrator, organisation_ids
 
 
@@ -104,6 +104,18 @@ def bid_read(*, user: User, bid: Bid) -> Bid:
     if bid.vendor_id not in permissions.vendor_ids(user):
         audit.record(actor=user, action="bid.read", obj=bid, organisation=bid.tender.organisation)
     return bid
+
+
+def bid_history_for(*, user: User, bid: Bid) -> QuerySet[AuditEntry]:
+    """The bid's audit entries, oldest first: every status change, price save, submission and read.
+    Its vendor sees them all (its own record, sealed from everyone else); after the opening the agency
+    side sees what the seal no longer hides. `bid` comes from bid_get_for, so the person may see it."""
+    entries = AuditEntry.objects.select_related("actor").filter(
+        object_type="contracts.bid", object_id=str(bid.pk)
+    )
+    if bid.vendor_id not in permissions.vendor_ids(user):
+        entries = audit.unsealed(entries)
+    return entries.order_by("sequence")
 
 
 def clarification_list_for(*, user: User, tender: Tender) -> QuerySet[Clarification]:
@@ -312,14 +324,26 @@ def contract_list_for(*, user: User) -> QuerySet[Contract]:
 def contract_get_for(*, user: User, pk: int) -> Contract:
     contract = (
         contract_list_for(user=user)
-        .prefetch_related("mechanisms", "service_levels", "milestones", "financial_plan", "decisions",
-                          "versions", "signatures")
+        .prefetch_related("mechanisms", "service_levels", "milestones", "financial_plan", "versions",
+                          "decisions__reviewer", "signatures__signer", "signatures__party", "authors")
         .filter(pk=pk)
         .first()
     )  # fmt: skip
     if contract is None:
         raise NotFound("contract.not_found", _("Contract not found."))
     return contract
+
+
+def contract_history_for(*, user: User, contract: Contract) -> QuerySet[AuditEntry]:
+    """Every change of the contract and its amendments, oldest first: the agency's and its reviewers'
+    record (it holds the reviewers' comments and the drafts of amendments), not the vendor's."""
+    if permissions.belongs_to_vendor(user, contract) and not permissions.can_prepare_contract(user, contract):
+        raise NotFound("contract.not_found", _("Contract not found."))
+    return (
+        AuditEntry.objects.select_related("actor")
+        .filter(object_type="contracts.contract", object_id=str(contract.pk))
+        .order_by("sequence")
+    )
 
 
 def amendment_list_for(*, user: User, contract: Contract) -> QuerySet[ContractAmendment]:

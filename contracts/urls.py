@@ -1,13 +1,14 @@
-"""Pages of tendering, under /contracts/ (namespace "contracts").
+"""Pages of tendering and contracts, under /contracts/ (namespace "contracts").
 
-agency.py: the agency's tender workspace, the reviewers' decisions, the evaluators' scoring sheet,
-and the pages every participant shares (tender list and detail, clarifications, opening record,
-award). vendor.py: a vendor's own bid, from the first price to the receipt.
+agency/: the agency's tender workspace, the reviewers' decisions, the evaluators' scoring sheet, and
+the pages every participant shares (tender list and detail, clarifications, opening record, award).
+vendor/: a vendor's own bid, from the first price to the receipt. contract/: the contract from its
+draft to its end, its editors, its amendments and the diff between its versions.
 """
 
 from django.urls import path
 
-from contracts.views import agency, vendor
+from contracts.views import agency, contract, vendor
 
 app_name = "contracts"
 
@@ -38,6 +39,7 @@ urlpatterns = [
     path("tenders/<int:pk>/opening/", agency.opening, name="opening"),
     path("tenders/<int:pk>/bids/", agency.bid_list, name="bid_list"),
     path("tenders/<int:pk>/bids/<int:bid_id>/", agency.bid_detail, name="bid_detail"),
+    path("tenders/<int:pk>/bids/<int:bid_id>/history/", agency.bid_history, name="agency_bid_history"),
     path("tenders/<int:pk>/comparison/", agency.comparison, name="comparison"),
     path("tenders/<int:pk>/evaluation/", agency.evaluation, name="evaluation"),
     path("tenders/<int:pk>/evaluation/declare/", agency.evaluation_declare, name="evaluation_declare"),
@@ -60,5 +62,55 @@ urlpatterns = [
     path("bids/<int:bid_id>/submit/", vendor.bid_submit, name="bid_submit"),
     path("bids/<int:bid_id>/withdraw/", vendor.bid_withdraw, name="bid_withdraw"),
     path("bids/<int:bid_id>/receipt/", vendor.bid_receipt, name="bid_receipt"),
+    path("bids/<int:bid_id>/history/", vendor.bid_history, name="bid_history"),
     path("bids/<int:bid_id>/correction/", vendor.bid_correction, name="bid_correction"),
+    path("contracts/", contract.contract_list, name="contract_list"),
+    path("contracts/<int:pk>/", contract.contract_detail, name="contract_detail"),
+    path("contracts/<int:pk>/edit/", contract.contract_edit, name="contract_edit"),
+    path("contracts/<int:pk>/mechanisms/", contract.contract_mechanisms, name="contract_mechanisms"),
+    path(
+        "contracts/<int:pk>/service-levels/",
+        contract.contract_service_levels,
+        name="contract_service_levels",
+    ),
+    path("contracts/<int:pk>/milestones/", contract.contract_milestones, name="contract_milestones"),
+    path("contracts/<int:pk>/plan/", contract.contract_plan, name="contract_plan"),
+    path("contracts/<int:pk>/submit/", contract.contract_submit, name="contract_submit"),
+    path("contracts/<int:pk>/decide/", contract.contract_decide, name="contract_decide"),
+    path("contracts/<int:pk>/sign/", contract.contract_sign, name="contract_sign"),
+    path("contracts/<int:pk>/end/", contract.contract_end, name="contract_end"),
+    path("contracts/<int:pk>/history/", contract.contract_history, name="contract_history"),
+    path("contracts/<int:pk>/versions/", contract.versions, name="contract_versions"),
+    path("contracts/<int:pk>/amendments/", contract.amendment_list, name="amendment_list"),
+    path("contracts/<int:pk>/amendments/new/", contract.amendment_create, name="amendment_create"),
+    path(
+        "contracts/<int:pk>/amendments/<int:number>/",
+        contract.amendment_detail,
+        name="amendment_detail",
+    ),
+    path(
+        "contracts/<int:pk>/amendments/<int:number>/edit/",
+        contract.amendment_edit,
+        name="amendment_edit",
+    ),
+    path(
+        "contracts/<int:pk>/amendments/<int:number>/submit/",
+        contract.amendment_submit,
+        name="amendment_submit",
+    ),
+    path(
+        "contracts/<int:pk>/amendments/<int:number>/decide/",
+        contract.amendment_decide,
+        name="amendment_decide",
+    ),
+    path(
+        "contracts/<int:pk>/amendments/<int:number>/sign/",
+        contract.amendment_sign,
+        name="amendment_sign",
+    ),
+    path(
+        "contracts/<int:pk>/amendments/<int:number>/withdraw/",
+        contract.amendment_withdraw,
+        name="amendment_withdraw",
+    ),
 ]

@@ -78,7 +78,9 @@ def locked(contract: Contract) -> Contract:
     )
 
 
-def _require_editable(actor: User, contract: Contract) -> None:
+def require_editable(actor: User, contract: Contract) -> None:
+    """Only the agency's finance officers change a contract, and only while it is a draft (pages
+    check it before parsing, so a reader gets the 403 or 409, not a form error)."""
     if not permissions.can_prepare_contract(actor, contract):
         raise PermissionDenied(
             "contract.forbidden", _("Only the agency's finance officers prepare its contracts.")
@@ -146,7 +148,7 @@ TERM_FIELDS = (
 def contract_update(*, actor: User, contract: Contract, **values: Any) -> Contract:
     """Change the draft's terms; every field is checked and all problems are reported together."""
     row = locked(contract)
-    _require_editable(actor, row)
+    require_editable(actor, row)
     errors = Errors()
     changes = clean_terms(errors, row, values)
     errors.raise_if_any("contract.invalid", _("The contract cannot be saved; nothing was changed."))
@@ -322,6 +324,10 @@ def _clean_revenue_band(errors: Errors, p: dict[str, Any], contract_type: str) -
     the law names."""
     rule = rules.get("ppp.revenue_band", timezone.now())
     r = rule.parameters
+    if contract_type not in PPP_CONTRACT_TYPES:
+        errors.add(
+            "kind", _("revenue band sharing applies to PPP contracts only (%(rule)s)") % {"rule": rule.cite()}
+        )
     # Thresholds are shares of the financial plan's revenue (the upper one above 100 %).
     upper = as_decimal(
         errors,
@@ -394,7 +400,7 @@ def _replace(
 def mechanisms_save(*, actor: User, contract: Contract, mechanisms: list[dict[str, Any]]) -> Contract:
     """Replace the payment mechanism: [{"kind", "parameters"}], all or nothing."""
     row = locked(contract)
-    _require_editable(actor, row)
+    require_editable(actor, row)
     errors = Errors()
     if not isinstance(mechanisms, list):
         raise ValidationFailed(
@@ -425,7 +431,7 @@ def mechanisms_save(*, actor: User, contract: Contract, mechanisms: list[dict[st
 def service_levels_save(*, actor: User, contract: Contract, levels: list[dict[str, Any]]) -> Contract:
     """Replace the KPIs: [{"code", "name", "target", "unit", "period", "rule"}], all or nothing."""
     row = locked(contract)
-    _require_editable(actor, row)
+    require_editable(actor, row)
     errors = Errors()
     rows, codes = [], set()
     for index, item in enumerate(levels if isinstance(levels, list) else []):
@@ -476,7 +482,7 @@ def milestones_save(*, actor: User, contract: Contract, milestones: list[dict[st
     """Replace the milestones: [{"name", "due_date", "amount", "acceptance_criteria"}]; each due within
     the term, all or nothing."""
     row = locked(contract)
-    _require_editable(actor, row)
+    require_editable(actor, row)
     errors = Errors()
     rows = []
     for index, item in enumerate(milestones if isinstance(milestones, list) else []):
@@ -515,7 +521,7 @@ def milestones_save(*, actor: User, contract: Contract, milestones: list[dict[st
 def financial_plan_save(*, actor: User, contract: Contract, revenue: dict[Any, Any]) -> Contract:
     """A PPP contract's projected revenue per year: {year: amount}, all or nothing."""
     row = locked(contract)
-    _require_editable(actor, row)
+    require_editable(actor, row)
     errors = Errors()
     if row.contract_type not in PPP_CONTRACT_TYPES:
         errors.add("contract_type", _("a financial plan belongs to a PPP contract"))
@@ -613,7 +619,7 @@ def _check_complete(contract: Contract) -> None:
 @transaction.atomic
 def contract_submit(*, actor: User, contract: Contract, note: str = "") -> Contract:
     row = locked(contract)
-    _require_editable(actor, row)
+    require_editable(actor, row)
     _check_complete(row)
     now = timezone.now()
     row.required_approvals, row.senior_required, rule = approval_chain(row, now)

@@ -79,6 +79,95 @@ def figure(value: Any) -> str:
     return formats.number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
+@register.filter
+def term_value(value: Any) -> str:
+    """A contract term or a mechanism's parameters as a reader sees them: numbers grouped their way,
+    a mapping as "key: value; ...", a list as "a, b", nothing as "—"."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {term_value(item)}" for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(
+            f"({term_value(item)})" if isinstance(item, dict) else term_value(item) for item in value
+        )
+    if isinstance(value, int | float | Decimal) or (
+        isinstance(value, str) and value.strip().lstrip("-").replace(".", "", 1).isdigit()
+    ):
+        return figure(value)
+    return str(value)
+
+
+# A payment mechanism's or a KPI rule's parameters (contracts.services.contracting), as labels.
+PARAMETER_LABELS = {
+    "fee_per_period": gettext_lazy("Fee per period"),
+    "period": gettext_lazy("Period"),
+    "indexation_rate": gettext_lazy("Indexation a year"),
+    "fees": gettext_lazy("Fees per service"),
+    "basis": gettext_lazy("Bands of"),
+    "tiers": gettext_lazy("Bands"),
+    "annual_payment": gettext_lazy("Annual payment"),
+    "periods_per_year": gettext_lazy("Measurement periods a year"),
+    "still_used_factor": gettext_lazy("Deduction while the service is still used"),
+    "method": gettext_lazy("Credit"),
+    "cap_share": gettext_lazy("Cap (share of the period charge)"),
+    "rate_per_point": gettext_lazy("Share per point below target"),
+    "floor": gettext_lazy("Floor"),
+    "cap": gettext_lazy("Cap"),
+    "upper_threshold": gettext_lazy("Upper threshold"),
+    "lower_threshold": gettext_lazy("Lower threshold"),
+    "share": gettext_lazy("Share"),
+    "share_basis": gettext_lazy("The share applies to"),
+    "downside": gettext_lazy("The state shares a shortfall"),
+    "rule": gettext_lazy("Rule"),
+    "kind": gettext_lazy("When missed"),
+    "rate": gettext_lazy("Rate"),
+    "from": gettext_lazy("From"),
+    "to": gettext_lazy("To"),
+}
+# Parameters that are fractions, shown as percentages.
+FRACTIONS = {"indexation_rate", "still_used_factor", "cap_share", "rate_per_point", "upper_threshold",
+             "lower_threshold", "share", "rate"}  # fmt: skip
+PARAMETER_VALUES = {
+    "monthly": gettext_lazy("Monthly"),
+    "quarterly": gettext_lazy("Quarterly"),
+    "annual": gettext_lazy("Annual"),
+    "revenue": gettext_lazy("Net revenue"),
+    "volume": gettext_lazy("Valid volume"),
+    "shortfall_share": gettext_lazy("The shortfall (target % − actual %) of the period charge"),
+    "rate_per_point": gettext_lazy("A share of the period charge per point below target"),
+    "service_credit": gettext_lazy("Service credit"),
+    "deduction": gettext_lazy("Deduction"),
+}
+
+
+@register.filter
+def parameters(value: Any) -> str:
+    """A mechanism's parameters for a reader: "Fee per period: 1.000.000.000; Indexation a year: 4%"."""
+    from costing.templatetags.costing_tags import percent
+
+    def shown(key: str, item: Any) -> str:
+        if key in FRACTIONS and item not in (None, ""):
+            return percent(item)
+        if isinstance(item, list):
+            return "; ".join(
+                f"[{parameters(band)}]" if isinstance(band, dict) else term_value(band) for band in item
+            )
+        if isinstance(item, dict):
+            return ", ".join(f"{name}: {term_value(fee)}" for name, fee in item.items())
+        if isinstance(item, str) and item in PARAMETER_VALUES:
+            return str(PARAMETER_VALUES[item])
+        if key == "to" and item is None:
+            return gettext("no upper end")
+        return term_value(item)
+
+    if not isinstance(value, dict):
+        return term_value(value)
+    return "; ".join(f"{PARAMETER_LABELS.get(key, key)}: {shown(key, item)}" for key, item in value.items())
+
+
 CORRECTION_RULES = {
     "unit_price_prevails": gettext_lazy("the unit price prevails over the line amount"),
     "amount_prevails_decimal_factor": gettext_lazy(

@@ -1012,7 +1012,10 @@ def test_award_proposed_approved_by_someone_else_published_then_cancelled(world,
     draft = "Bản nháp" if language == "vi" else "Draft"
     for who in ("finance", "signatory_a"):
         page = text_of(client_for(world[who], language).get(page_url("award", tender)))
-        assert f'data-testid="award-contract">{draft} · {money(3_041_920_000, language)}</dd>' in page
+        contract = award.contract
+        link = reverse("contracts:contract_detail", args=[contract.pk])
+        shown = f'<a href="{link}">{draft}</a> · {money(3_041_920_000, language)}</dd>'
+        assert f'data-testid="award-contract">{shown}' in page
         assert "next to consider" not in page and "được xem xét kế tiếp" not in page
     # Published: the other bidder reads the result (and not the winner's contract).
     page = text_of(client_for(world["preparer_b"], language).get(page_url("award", tender)))

@@ -185,6 +185,8 @@ def test_every_mechanism_is_saved_with_clean_parameters(world, contract):
         ({"kind": "fixed_fee", "parameters": {"fee_per_period": "abc", "period": "annual"}},
          "mechanisms[0].parameters.fee_per_period", "must be a number"),
         ({"kind": "bonus", "parameters": {}}, "mechanisms[0].kind", "not a payment mechanism"),
+        ({"kind": "revenue_band", "parameters": {}},  # on this IT service hire contract
+         "mechanisms[0].kind", "revenue band sharing applies to PPP contracts only"),
     ],
 )  # fmt: skip
 def test_bad_mechanism_parameters_are_named_and_nothing_is_saved(world, contract, mechanism, field, message):
