@@ -29,6 +29,8 @@ from contracts.schemas import (
 )
 from contracts.spreadsheets import price_form
 from ppp.errors import Conflict, NotFound, ValidationFailed
+from ppp.pagination import Pagination
+from ppp.schemas import AuditEntryOut
 
 from ._common import (
     ERRORS,
@@ -163,6 +165,16 @@ def bid_attach(
 def bid_submit(request: HttpRequest, bid_id: int) -> Bid:
     bid = bid_of(request, bid_id)
     return services.bid_submit(actor=user_of(request), bid=bid)
+
+
+@router.get(
+    "/bids/{bid_id}/history",
+    response={200: list[AuditEntryOut], **ERRORS},
+    summary="The audit trail of a bid, oldest first: its vendor at any time, the agency after opening",
+)
+@paginate(Pagination)
+def bid_history(request: HttpRequest, bid_id: int):  # type: ignore[no-untyped-def]
+    return selectors.bid_history_for(user=user_of(request), bid=bid_of(request, bid_id))
 
 
 @router.get(

@@ -30,6 +30,7 @@ from contracts.schemas.contracting import (
 )
 from contracts.services import amendments, contracting
 from ppp.pagination import Pagination
+from ppp.schemas import AuditEntryOut
 
 from ._common import ERRORS, user_of
 
@@ -274,6 +275,17 @@ def amendment_withdraw(
     return amendments.amendment_withdraw(
         actor=user_of(request), amendment=amendment, reason=payload.reason if payload is not None else ""
     )
+
+
+@router.get(
+    "/contracts/{contract_id}/history",
+    response={200: list[AuditEntryOut], **ERRORS},
+    summary="The audit trail of a contract and its amendments, oldest first: who, when, before, after",
+    description="The agency's and its reviewers' record; the vendor's people get 404.",
+)
+@paginate(Pagination)
+def contract_history(request: HttpRequest, contract_id: int):  # type: ignore[no-untyped-def]
+    return selectors.contract_history_for(user=user_of(request), contract=_contract(request, contract_id))
 
 
 @router.get(

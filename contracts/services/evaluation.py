@@ -735,6 +735,14 @@ def award_approve(*, actor: User, award: Award, note: str = "") -> Award:
     record(
         actor, tender, "tender.awarded", after={"award": row.pk, "bid": row.bid_id, "contract": contract.pk}
     )
+    audit.record(
+        actor=actor,
+        action="contract.created",
+        obj=contract,
+        organisation=tender.organisation,
+        after={"award": row.pk, "vendor": contract.vendor_id, "value": contract.value,
+               "price_schedule": contract.price_schedule},
+    )  # fmt: skip
     bidders = set(
         Bid.objects.filter(tender=tender, status=BidStatus.SUBMITTED).values_list("vendor_id", flat=True)
     )

@@ -11,6 +11,7 @@ import pytest
 from ppp.models import Membership, Role
 from tests.contracts.api_support import get, ok, post, put, session
 from tests.contracts.test_amendments import SUPPORT_RAISE, active
+from tests.contracts.test_contracting import TERMS
 from tests.roles import assert_nothing_written
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +67,22 @@ def test_an_amendment_goes_through_the_chain_again_and_the_diff_shows_it(world):
     ]
     missing = get(approver, f"/contracts/{contract.pk}/versions/diff?a=1&b=3")
     assert (missing.status_code, missing.json()["code"]) == (404, "version.not_found")
+
+    # The full history, oldest first, with who did what and the values before and after.
+    history = ok(get(approver, f"/contracts/{contract.pk}/history?limit=100"))
+    actions = [(entry["action"], entry["actor_label"]) for entry in history["items"]]
+    assert [a for a, _who in actions] == [
+        "contract.created", "contract.updated", "contract.mechanism_saved", "contract.submitted",
+        "contract.approve", "contract.signed", "contract.signed", "contract.amendment_started",
+        "contract.amendment_changed", "contract.amendment_submitted", "contract.amendment_approve",
+        "contract.amendment_signed", "contract.amendment_signed",
+    ]  # fmt: skip
+    updated = history["items"][1]
+    assert (updated["before"]["title"], updated["after"]["title"]) == ("", TERMS["title"])
+    assert actions[4] == ("contract.approve", world["approver"].username)
+    assert history["items"][0]["after"]["value"] == "3041920000.0000"
+    hidden = get(vendor, f"/contracts/{contract.pk}/history")
+    assert (hidden.status_code, hidden.json()["code"]) == (404, "contract.not_found")
 
 
 def test_other_organisations_cannot_see_or_amend_a_contract(world):

@@ -115,6 +115,7 @@ OPERATIONS = {
     ("post", "/bids/{bid_id}/attachments"),
     ("post", "/bids/{bid_id}/submit"),
     ("get", "/bids/{bid_id}/receipt"),
+    ("get", "/bids/{bid_id}/history"),
     ("post", "/bids/{bid_id}/withdraw"),
     ("get", "/tenders/{tender_id}/price-form.xlsx"),
     ("get", "/bids/{bid_id}/price-form.xlsx"),
@@ -158,6 +159,7 @@ OPERATIONS = {
     ("post", "/contracts/{contract_id}/amendments/{number}/sign"),
     ("post", "/contracts/{contract_id}/amendments/{number}/withdraw"),
     ("get", "/contracts/{contract_id}/versions/diff"),
+    ("get", "/contracts/{contract_id}/history"),
 }
 
 

@@ -4,7 +4,7 @@ the bid opening and what the agency reads after it, the evaluation and the award
 queue. As thin as the API: parse with a form, read through a selector, write through one service."""
 
 from .awards import award, award_approve, award_cancel, award_reject
-from .bids import bid_detail, bid_list, comparison, opening, tender_open
+from .bids import bid_detail, bid_history, bid_list, comparison, opening, tender_open
 from .evaluation import evaluation, evaluation_compute, evaluation_declare, evaluation_scores, results
 from .notices import amendments, clarification_answer, clarifications, tender_amend
 from .queue import reviewer_queue
@@ -29,6 +29,7 @@ __all__ = [
     "award_cancel",
     "award_reject",
     "bid_detail",
+    "bid_history",
     "bid_list",
     "clarification_answer",
     "clarifications",

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -85,6 +86,22 @@ def bid_list(request: HttpRequest, tender: Tender) -> HttpResponse:
     figures = {entry["bid"]: entry for entry in require_opened(request.user, tender).record.get("bids", [])}
     rows = [{"bid": bid, "figures": figures.get(bid.pk, {})} for bid in bids]
     return tender_page(request, "contracts/bid_list.html", tender, {"rows": rows}, section="bids")
+
+
+@with_tender
+def bid_history(request: HttpRequest, tender: Tender, bid_id: int) -> HttpResponse:
+    """An opened bid's changes, from its creation to its correction: the agency reads them only after
+    the opening, like the bid itself."""
+    require_agency_side(request.user, tender)
+    require_opened(request.user, tender)
+    bid = selectors.bid_get_for(user=request.user, pk=bid_id)  # type: ignore[arg-type]
+    if bid.tender_id != tender.pk:
+        return not_found(request)
+    entries = selectors.bid_history_for(user=request.user, bid=bid)  # type: ignore[arg-type]
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return tender_page(
+        request, "contracts/bid_history.html", tender, {"bid": bid, "page": page}, section="bids"
+    )
 
 
 @with_tender

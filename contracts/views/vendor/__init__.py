@@ -3,13 +3,14 @@ the API: parse with a form, read through a selector, write through one service, 
 
 from .bid import bid_answers, bid_attachments, bid_edit, my_bid
 from .prices import bid_price_form, bid_prices, bid_prices_upload
-from .submission import bid_correction, bid_receipt, bid_submit, bid_withdraw, clarification_ask
+from .submission import bid_correction, bid_history, bid_receipt, bid_submit, bid_withdraw, clarification_ask
 
 __all__ = [
     "bid_answers",
     "bid_attachments",
     "bid_correction",
     "bid_edit",
+    "bid_history",
     "bid_price_form",
     "bid_prices",
     "bid_prices_upload",

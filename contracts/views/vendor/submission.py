@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from contracts import services
+from contracts import selectors, services
 from contracts.models import Bid, BidCorrection, CorrectionStatus, Tender
 from costing.views._common import not_found
 from ppp.errors import DomainError, PermissionDenied, ValidationFailed
@@ -125,6 +126,16 @@ def bid_receipt(request: HttpRequest, bid: Bid) -> HttpResponse:
         offset = timezone.localtime(bid.submitted_at).strftime("%z")  # "+0700"
         context["utc_offset"] = f"UTC{offset[:3]}:{offset[3:]}"
     return render(request, "contracts/vendor/bid_receipt.html", context)
+
+
+@with_bid
+@require_GET
+def bid_history(request: HttpRequest, bid: Bid) -> HttpResponse:
+    """Every change of the vendor's own bid, from the audit log: who, when, before and after."""
+    entries = selectors.bid_history_for(user=request.user, bid=bid)  # type: ignore[arg-type]
+    context = bid_context(request, bid, "history")
+    context["page"] = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "contracts/vendor/bid_history.html", context)
 
 
 RULES = {
