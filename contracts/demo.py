@@ -4,7 +4,9 @@ approved version 1 of the demo portal cost model (costing.demo.PORTAL):
 - "Thuê dịch vụ Cổng dịch vụ công trực tuyến tỉnh Quảng Ninh giai đoạn 2026-2035" (the service hire
   option, lowest price): approved by the reviewing body, published, bid on by both demo vendors,
   closed, opened, evaluated by the panel and awarded to Viet Digital Solutions (vendor A, the lower
-  price); the award is approved, so a draft contract exists;
+  price); the award is approved, and the draft contract it created is completed (terms, an
+  availability payment with service credits, two KPIs, the go-live milestone), submitted, and approved
+  by the first of its two approvers: it waits for the senior approver (`approver`);
 - "Dự án PPP Cổng dịch vụ công trực tuyến tỉnh Quảng Ninh" (the PPP option, evaluated price): open for
   bids for about 25 more days, with one amendment (the closing moved back five days), one answered
   clarification, a submitted bid from Red River Cloud (vendor B) and a draft started by vendor A.
@@ -32,7 +34,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from contracts import services
-from contracts.models import Bid, BidStatus, Criterion, CriterionKind, Tender
+from contracts.models import Bid, BidStatus, Contract, Criterion, CriterionKind, Tender
+from contracts.services import contracting
 from costing.demo import PORTAL
 from costing.models import CostModel, CostModelStatus
 from ppp import demo as ppp_demo
@@ -94,6 +97,7 @@ class People:
     finance: User
     evaluator: User
     approver: User
+    second_approver: User
     vendors: dict[str, Organisation]  # "vendor_a", "vendor_b"
     preparers: dict[str, User]
     signatories: dict[str, User]
@@ -108,6 +112,7 @@ def _people() -> People:
         finance=users["finance"],
         evaluator=users["evaluator"],
         approver=users["approver"],
+        second_approver=users["approver2"],
         vendors={key: Organisation.objects.get(tax_code=tax_codes[key]) for key in ("vendor_a", "vendor_b")},
         preparers={key: users[key] for key in ("vendor_a", "vendor_b")},
         signatories={key: users[f"{key}_sign"] for key in ("vendor_a", "vendor_b")},
@@ -283,8 +288,46 @@ def _service_hire_tender(people: People, model: CostModel) -> Tender:
         _bid(people, tender, vendor, SERVICE_HIRE_PRICING[vendor], submit=True)
     tender = _close(tender)
     _evaluate_and_award(people, tender)
+    _complete_contract(people, Contract.objects.get(tender=tender))
     tender.refresh_from_db()
     return tender
+
+
+def _complete_contract(people: People, contract: Contract) -> None:
+    """The finance officer completes the draft and submits it; above VND 10 bn the rule book asks for
+    two approvals, one of them senior: the second approver approves, the senior one is left to decide."""
+    contracting.contract_update(
+        actor=people.finance, contract=contract,
+        title="Hợp đồng thuê dịch vụ Cổng dịch vụ công trực tuyến tỉnh Quảng Ninh giai đoạn 2026-2035",
+        contract_type="service_hire", start_date="2026-01-01", end_date="2035-12-31",
+        performance_security_rate="0.05", warranty_months=12,
+        data_ownership="Toàn bộ dữ liệu phát sinh trong quá trình cung cấp dịch vụ thuộc sở hữu của Sở "
+        "Thông tin và Truyền thông; nhà cung cấp chỉ được xử lý dữ liệu để cung cấp dịch vụ.",
+        handover="Khi kết thúc hợp đồng, nhà cung cấp bàn giao toàn bộ dữ liệu ở định dạng mở trong 30 ngày "
+        "và hỗ trợ chuyển đổi sang đơn vị mới trong 90 ngày.",
+    )  # fmt: skip
+    annual = (Decimal(contract.value) / 10).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    contracting.mechanisms_save(actor=people.finance, contract=contract, mechanisms=[
+        {"kind": "availability", "parameters": {"annual_payment": str(annual), "periods_per_year": 12,
+                                                "still_used_factor": "0.5"}},
+        {"kind": "service_credits", "parameters": {"method": "shortfall_share", "cap_share": "0.1"}},
+    ])  # fmt: skip
+    contracting.service_levels_save(actor=people.finance, contract=contract, levels=[
+        {"code": "AV", "name": "Mức độ sẵn sàng của Cổng dịch vụ công", "target": "99.5", "unit": "%",
+         "period": "monthly", "rule": {"kind": "deduction", "rate": "0.02"}},
+        {"code": "SC1", "name": "Thời gian khắc phục sự cố mức 1", "target": "4", "unit": "giờ",
+         "period": "monthly", "rule": {"kind": "service_credit", "rate": "0.01"}},
+    ])  # fmt: skip
+    contracting.milestones_save(actor=people.finance, contract=contract, milestones=[
+        {"name": "Vận hành chính thức Cổng dịch vụ công", "due_date": "2026-03-31",
+         "acceptance_criteria": "Biên bản nghiệm thu vận hành thử 30 ngày đạt mức sẵn sàng 99,5%."},
+    ])  # fmt: skip
+    contracting.contract_submit(
+        actor=people.finance, contract=contract, note="Kính trình Sở Tài chính thẩm định hợp đồng."
+    )
+    contracting.contract_decide(
+        actor=people.second_approver, contract=contract, decision="approve", comment="Đồng ý."
+    )
 
 
 def _ppp_tender(people: People, model: CostModel) -> Tender:

@@ -49,6 +49,7 @@ USERS = [
     DemoUser("admin", "Admin-Demo-2026", "Quản trị viên", "agency", (Role.ADMINISTRATOR,), superuser=True),
     DemoUser("finance", "Finance-Demo-2026", "Nguyễn Thị Hoa", "agency", (Role.FINANCE_OFFICER,)),
     DemoUser("evaluator", "Evaluator-Demo-2026", "Trần Văn Đức", "agency", (Role.EVALUATOR,)),
+    DemoUser("agency_sign", "AgencySign-Demo-2026", "Ngô Thanh Bình", "agency", (Role.SIGNATORY,)),
     DemoUser("approver", "Approver-Demo-2026", "Lê Minh Tuấn", "finance", (Role.APPROVER,), is_senior=True),
     DemoUser("approver2", "Approver2-Demo-2026", "Phạm Thu Trang", "finance", (Role.APPROVER,)),
     DemoUser("vendor_a", "VendorA-Demo-2026", "Hoàng Văn Nam", "vendor_a", (Role.BID_PREPARER,)),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -102,3 +102,23 @@ def demo(transactional_db: Any, django_db_serialized_rollback: Any) -> dict[str,
     from ppp import demo as demo_data
 
     return {user.username: user for user in demo_data.seed()}
+
+
+@pytest.fixture
+def people(demo: dict[str, Any], browser: Any, live_server: Any) -> Iterator[Callable[[str], Any]]:
+    """people("finance") is a page of its own (own cookies) on which that demo person signed in
+    through the login form, the first time it is asked for."""
+    pages: dict[str, Any] = {}
+
+    def page_of(username: str) -> Any:
+        if username not in pages:
+            page = new_page(browser, live_server)
+            from tests.browser.test_pages import sign_in
+
+            sign_in(page, username)
+            pages[username] = page
+        return pages[username]
+
+    yield page_of
+    for page in pages.values():
+        page.context.close()

@@ -36,14 +36,11 @@ B's unit prices (nothing to correct).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
-
-from tests.browser.conftest import new_page
-from tests.browser.test_pages import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -60,24 +57,6 @@ PRICES = {
     "b": {"HOST": ["38.000.000"] * 3, "SUPPORT": ["230.000.000"] * 3},
 }
 SHORT_DATETIME = "%H:%M %d/%m/%Y"  # Vietnamese SHORT_DATETIME_FORMAT
-
-
-@pytest.fixture
-def people(demo: dict[str, Any], browser: Any, live_server: Any) -> Iterator[Callable[[str], Any]]:
-    """people("finance") is a page of its own (own cookies) on which that demo person signed in
-    through the login form, the first time it is asked for."""
-    pages: dict[str, Any] = {}
-
-    def page_of(username: str) -> Any:
-        if username not in pages:
-            page = new_page(browser, live_server)
-            sign_in(page, username)
-            pages[username] = page
-        return pages[username]
-
-    yield page_of
-    for page in pages.values():
-        page.context.close()
 
 
 def _published_tender() -> tuple[Any, Any]:

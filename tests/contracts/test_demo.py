@@ -134,7 +134,15 @@ def test_the_service_hire_tender_is_awarded_to_the_lower_bid_with_a_draft_contra
     assert (award.proposed_by, award.decided_by.username) == (finance, "approver")
     assert "134.982.014.664 đồng" in award.reasons  # the evaluated price: 7.5 % loading, no preference
     contract = Contract.objects.get(tender=tender)
-    assert (contract.status, contract.vendor.tax_code, contract.value) == ("draft", VENDOR_A, a_price)
+    assert (contract.status, contract.vendor.tax_code, contract.value) == ("under_review", VENDOR_A, a_price)
+    # Above VND 10 bn: two approvals, one senior; the second approver has approved, the senior waits.
+    assert (contract.required_approvals, contract.senior_required) == (2, True)
+    assert [(d.reviewer.username, d.decision) for d in contract.decisions.all()] == [("approver2", "approve")]
+    assert (contract.start_date, contract.end_date) == (dt.date(2026, 1, 1), dt.date(2035, 12, 31))
+    # The availability payment is a tenth of the value a year: a_price / 10 rounded half up.
+    availability = contract.mechanisms.get(kind="availability")
+    assert availability.parameters["annual_payment"] == str(_whole(a_price / 10))
+    assert list(contract.service_levels.values_list("code", flat=True)) == ["AV", "SC1"]
     assert contract.price_schedule == {
         code: [price or "0" for price in prices] for code, prices in A_PRICES.items()
     }
