@@ -1,9 +1,10 @@
 """A contract in the browser, each step by the person whose job it is, signed in through the login
 page and reading Vietnamese: from the approved award's draft, the finance officer writes the terms and
-the payment mechanism on their pages and submits; above the (lowered) threshold the rule book asks two approvers, one of them senior, who
-decide from their review queue; each party's signatory signs the frozen version and the contract is
-active; an amendment raises a unit price, states its effect, is approved by the same chain and signed,
-and the versions page shows the diff while the history page shows every step.
+the payment mechanism on their pages and submits; above the (lowered) threshold the rule book asks two
+approvers, one of them senior, who decide from their review queue; each party's signatory signs the
+frozen version and the contract is active; an amendment raises a unit price, states its effect, is
+approved by the same chain and signed, and the versions page shows the diff while the history page
+shows every step.
 
 Figures (tests/contracts/test_amendments.py works them out): the award's contract price is
 3,041,920,000 VND; raising SUPPORT's 2028 unit price from 260,000,000 to 300,000,000 (2 people) adds

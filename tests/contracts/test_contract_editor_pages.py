@@ -159,7 +159,9 @@ def test_the_form_is_prefilled_with_the_saved_mechanism_and_saving_it_unchanged_
     assert input_value(form, "tiered_share__share_1") == "7,5"
     assert input_value(form, "tiered_share__to_1") == ""
     assert input_value(form, "fixed_fee__indexation_rate") == "4"
-    assert input_value(form, "per_transaction__service_1") == "business_licence"  # the saved ones first
+    assert (
+        input_value(form, "per_transaction__service_1") == "business_licence"
+    )  # the saved ones first, by service code (PostgreSQL keeps no key order)
     assert 'name="revenue_cap__include"' in text_of(form)
     assert re.search(r'name="fixed_fee__include"[^>]*checked', text_of(form))
     assert not re.search(r'name="revenue_cap__include"[^>]*checked', text_of(form))

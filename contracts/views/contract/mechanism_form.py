@@ -155,7 +155,7 @@ def mechanism_rows(kind: str, parameters: dict[str, Any]) -> list[tuple[str, str
     for band in parameters.get("tiers", []):
         end = figure(band["to"]) if band.get("to") is not None else _("no upper end")
         rows.append((f"{figure(band['from'])} – {end}", percent(band["share"])))
-    for service, fee in parameters.get("fees", {}).items():
+    for service, fee in sorted(parameters.get("fees", {}).items()):
         rows.append((str(service), figure(fee)))
     if parameters.get("rule"):
         rows.append((_("Rule book"), legal_text(parameters["rule"])))
@@ -177,7 +177,7 @@ class MechanismsForm(EditorForm):
         else:
             self.kinds.remove(MechanismKind.REVENUE_BAND)
         tiers = saved.get(MechanismKind.TIERED_SHARE, {}).get("tiers", [])
-        fees = list(saved.get(MechanismKind.PER_TRANSACTION, {}).get("fees", {}).items())
+        fees = sorted(saved.get(MechanismKind.PER_TRANSACTION, {}).get("fees", {}).items())
         self.tier_rows = max(TIER_ROWS, len(tiers) + 1)
         self.fee_rows = max(FEE_ROWS, len(fees) + 1)
         kwargs.setdefault("initial", self._initial(saved, tiers, fees, contract))
