@@ -6,6 +6,7 @@ class ContractsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from contracts import documents  # noqa: F401 - registers the document kinds
         from contracts.selectors import sealed_bid_entries
         from ppp import audit
 

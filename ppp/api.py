@@ -208,10 +208,12 @@ def api_urls() -> tuple[list[Any], str, str]:
 def _mount() -> None:
     from contracts.api import router as contracts_router
     from costing.api import router as costing_router
+    from ppp.documents.api import router as documents_router
     from ppp.endpoints import router as platform_router
     from revenue_share.api import router as revenue_share_router
 
     api.add_router("/", platform_router)
+    api.add_router("/", documents_router)
     api.add_router("/costing", costing_router)
     api.add_router("/contracts", contracts_router)
     api.add_router("/revenue-share", revenue_share_router)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -244,3 +245,51 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DocumentLanguage(models.TextChoices):
+    VIETNAMESE = "vi", "Tiếng Việt"
+    ENGLISH = "en", "English"
+
+
+class Document(models.Model):
+    """A generated document, kept as generated: its kind and the object it is about, the language, the
+    inputs it was rendered from and their SHA-256, the file and its SHA-256, who generated it and when.
+    Rendering the stored inputs again at the stored moment gives the same file (ppp.documents)."""
+
+    kind = models.CharField(max_length=60)  # a name in ppp.documents.registry
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="documents")
+    language = models.CharField(max_length=5, choices=DocumentLanguage.choices)
+    version = models.PositiveIntegerField()  # 1, 2, ... per kind, object and language
+    title = models.CharField(max_length=300)
+    reference = models.CharField(max_length=100, blank=True)
+    inputs = models.JSONField()
+    input_hash = models.CharField(max_length=64)
+    content = models.BinaryField()
+    content_type = models.CharField(max_length=100, default="application/pdf")
+    filename = models.CharField(max_length=200)
+    file_hash = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    published = models.BooleanField(default=False)  # generated from a published object
+    generated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    generated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-generated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "language", "version"], name="document_unique_version"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "object_id"], name="document_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} v{self.version} ({self.language})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A document is written once: an existing one is never changed (a new version is made)."""
+        if not self._state.adding:
+            raise ValueError("A generated document is immutable.")
+        super().save(*args, **kwargs)

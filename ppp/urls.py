@@ -5,6 +5,7 @@ from django.urls import include, path
 from contracts.views.agency import reviewer_queue
 from ppp import forms, views
 from ppp.api import api_urls
+from ppp.documents import views as document_views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -34,6 +35,8 @@ urlpatterns = [
     path("jobs/selftest/", views.job_selftest, name="job_selftest"),
     path("jobs/<uuid:job_id>/", views.job_detail, name="job_detail"),
     path("notifications/", views.notifications, name="notifications"),
+    path("documents/generate/", document_views.document_generate, name="document_generate"),
+    path("documents/<int:pk>/", document_views.document_download, name="document_download"),
     path("review/", reviewer_queue, name="reviewer_queue"),
     path("costing/", include("costing.urls")),
     path("contracts/", include("contracts.urls")),
