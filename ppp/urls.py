@@ -40,6 +40,7 @@ urlpatterns = [
     path("review/", reviewer_queue, name="reviewer_queue"),
     path("costing/", include("costing.urls")),
     path("contracts/", include("contracts.urls")),
+    path("revenue-share/", include("revenue_share.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api_urls()),

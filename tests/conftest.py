@@ -15,8 +15,9 @@ settings.load_profile("project")
 
 @pytest.fixture(autouse=True)
 def _shipped_rule_book(request):
-    """Transactional tests flush every table, the rule book's data-migration rows included; put
-    them back for whatever test runs next, so test order never matters."""
+    """Transactional tests flush every table, the rule book's and the service catalogue's
+    data-migration rows included; put them back for whatever test runs next, so test order never
+    matters."""
     uses_transactions = bool(
         {"transactional_db", "live_server"} & set(request.fixturenames)
         or any(m.kwargs.get("transaction") for m in request.node.iter_markers("django_db"))
@@ -28,8 +29,10 @@ def _shipped_rule_book(request):
         return
     request.getfixturevalue("transactional_db" if uses_transactions else "db")
     from ppp.rulebook_seed import ensure_loaded
+    from revenue_share import catalogue_seed
 
     ensure_loaded()
+    catalogue_seed.ensure_loaded()
 
 
 @pytest.fixture
