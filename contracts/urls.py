@@ -113,4 +113,7 @@ urlpatterns = [
         contract.amendment_withdraw,
         name="amendment_withdraw",
     ),
+    path("tenders/<int:pk>/comparison.xlsx", agency.comparison_export, name="comparison_export"),
+    path("tenders/<int:pk>/evaluation.xlsx", agency.evaluation_export, name="evaluation_export"),
+    path("tenders/<int:pk>/schedule.xlsx", agency.schedule_export, name="schedule_export"),
 ]

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
-from contracts import permissions, selectors, services
+from contracts import exports, permissions, selectors, services
 from contracts.models import (
     BidCorrection,
     ComplianceResult,
@@ -40,7 +40,17 @@ from ppp.errors import Conflict, NotFound, PermissionDenied
 from ppp.fields import Errors
 from ppp.models import User
 
-from ._common import ERRORS, bid_of, criterion_of, referenced_bid, tender_of, user_of
+from ._common import (
+    ERRORS,
+    XLSX,
+    bid_of,
+    criterion_of,
+    language_or_default,
+    referenced_bid,
+    tender_of,
+    user_of,
+    xlsx_response,
+)
 
 router = Router(tags=["contracts"])
 
@@ -192,6 +202,34 @@ def evaluation_results(request: HttpRequest, tender_id: int) -> dict[str, Any]:
         "input_hash": evaluation.input_hash,
         "rules": evaluation.results.get("rules", []),
     }
+
+
+@router.get(
+    "/tenders/{tender_id}/evaluation/results.xlsx",
+    response={200: None, **ERRORS},
+    summary="Download the computed evaluation as a workbook: results, compliance and technical scores",
+    description="The agency and its reviewers (404 for everyone before opening, and for vendors); 409 "
+    "`evaluation.not_computed` until computed. Per bid: the consensus compliance, prices, technical "
+    "and price scores, rank, abnormally low flag and value for money; then each evaluator's and the "
+    "consensus pass/fail and points per criterion. Reads of bid content are audited.",
+    openapi_extra=xlsx_response("An .xlsx workbook"),
+)
+def evaluation_export(
+    request: HttpRequest, tender_id: int, language: str = Query("", pattern="^(vi|en)?$")
+) -> HttpResponse:
+    user = user_of(request)
+    tender, evaluation = _evaluation(request, tender_id)
+    if evaluation.results is None:
+        raise Conflict("evaluation.not_computed", _("The evaluation has not been computed yet."))
+    # Every bid on the sheets is read; its audit entry names the agency (one query for all bids).
+    for bid in selectors.bid_list_for(user=user, tender=tender).select_related("tender__organisation"):
+        selectors.bid_read(user=user, bid=bid)
+    content = exports.evaluation_workbook(
+        tender=tender, evaluation=evaluation, language=language_or_default(language)
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="evaluation-{tender.reference}.xlsx"'
+    return response
 
 
 # The bidder's side: its own bid's arithmetic correction.

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Router, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Status
 
-from contracts import selectors, services
+from contracts import exports, selectors, services
 from contracts.models import Opening
 from contracts.schemas import ComparisonOut, OpeningOut
 
-from ._common import ERRORS, require_agency_side, tender_of, user_of
+from ._common import ERRORS, XLSX, language_or_default, require_agency_side, tender_of, user_of, xlsx_response
 
 router = Router(tags=["contracts"])
 
@@ -67,3 +67,25 @@ def comparison(request: HttpRequest, tender_id: int) -> dict[str, Any]:
     # The estimate is the agency's own figure, line by line: never a vendor's to read.
     require_agency_side(user, tender, "bid")
     return selectors.bid_comparison_for(user=user, tender=tender)
+
+
+@router.get(
+    "/tenders/{tender_id}/comparison.xlsx",
+    response={200: None, **ERRORS},
+    summary="Download the comparison of the opened bids with the estimate as a workbook",
+    description="The comparison's access (the agency, its reviewers and administrators, after opening; "
+    "404 before and for vendors): one row per item and year, a column per bid, the totals and the "
+    "difference from the estimate, figures as numbers. Every bid compared is a read and is audited.",
+    openapi_extra=xlsx_response("An .xlsx workbook"),
+)
+def comparison_export(
+    request: HttpRequest, tender_id: int, language: str = Query("", pattern="^(vi|en)?$")
+) -> HttpResponse:
+    user = user_of(request)
+    tender = tender_of(request, tender_id)
+    require_agency_side(user, tender, "bid")
+    data = selectors.bid_comparison_for(user=user, tender=tender)
+    content = exports.comparison_workbook(tender=tender, data=data, language=language_or_default(language))
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="comparison-{tender.reference}.xlsx"'
+    return response

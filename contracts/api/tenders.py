@@ -8,12 +8,12 @@ the same with no bid as with many until the opening.
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from contracts import permissions, selectors, services
+from contracts import exports, permissions, selectors, services
 from contracts.models import Amendment, Criterion, Tender, TenderStatus
 from contracts.schemas import (
     AmendmentIn,
@@ -34,7 +34,16 @@ from ppp.pagination import Pagination
 from ppp.permissions import is_administrator
 from ppp.schemas import AuditEntryOut
 
-from ._common import ERRORS, criterion_of, tender_of, user_of
+from ._common import (
+    ERRORS,
+    XLSX,
+    criterion_of,
+    language_or_default,
+    require_agency_side,
+    tender_of,
+    user_of,
+    xlsx_response,
+)
 
 router = Router(tags=["contracts"])
 
@@ -91,6 +100,26 @@ def tender_create(request: HttpRequest, payload: TenderIn) -> Status[Tender]:
 )
 def tender_get(request: HttpRequest, tender_id: int) -> Tender:
     return tender_of(request, tender_id)
+
+
+@router.get(
+    "/tenders/{tender_id}/schedule.xlsx",
+    response={200: None, **ERRORS},
+    summary="Download the pricing schedule with the estimate's unit costs as a workbook (the agency side)",
+    description="Items, units, VAT flag, the cost model option's unit cost, the quantity and estimate "
+    "of each year and the totals. The estimate is the agency's own: vendors get 404 (their form is "
+    "`price-form.xlsx`).",
+    openapi_extra=xlsx_response("An .xlsx workbook"),
+)
+def schedule_export(
+    request: HttpRequest, tender_id: int, language: str = Query("", pattern="^(vi|en)?$")
+) -> HttpResponse:
+    tender = tender_of(request, tender_id)
+    require_agency_side(user_of(request), tender, "tender")
+    content = exports.schedule_workbook(tender=tender, language=language_or_default(language))
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="schedule-{tender.reference}.xlsx"'
+    return response
 
 
 @router.patch(

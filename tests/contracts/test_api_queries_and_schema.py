@@ -160,6 +160,9 @@ OPERATIONS = {
     ("post", "/contracts/{contract_id}/amendments/{number}/withdraw"),
     ("get", "/contracts/{contract_id}/versions/diff"),
     ("get", "/contracts/{contract_id}/history"),
+    ("get", "/tenders/{tender_id}/comparison.xlsx"),
+    ("get", "/tenders/{tender_id}/evaluation/results.xlsx"),
+    ("get", "/tenders/{tender_id}/schedule.xlsx"),
 }
 
 

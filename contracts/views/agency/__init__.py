@@ -6,6 +6,7 @@ queue. As thin as the API: parse with a form, read through a selector, write thr
 from .awards import award, award_approve, award_cancel, award_reject
 from .bids import bid_detail, bid_history, bid_list, comparison, opening, tender_open
 from .evaluation import evaluation, evaluation_compute, evaluation_declare, evaluation_scores, results
+from .exports import comparison_export, evaluation_export, schedule_export
 from .notices import amendments, clarification_answer, clarifications, tender_amend
 from .queue import reviewer_queue
 from .workspace import (
@@ -34,16 +35,19 @@ __all__ = [
     "clarification_answer",
     "clarifications",
     "comparison",
+    "comparison_export",
     "criterion_create",
     "criterion_delete",
     "evaluation",
     "evaluation_compute",
     "evaluation_declare",
+    "evaluation_export",
     "evaluation_scores",
     "history",
     "opening",
     "results",
     "reviewer_queue",
+    "schedule_export",
     "tender_amend",
     "tender_approve",
     "tender_create",
