@@ -46,7 +46,8 @@ class ServiceOut(Schema):
 
     @staticmethod
     def resolve_tariff(obj: Service) -> Any:
-        return obj.current_tariffs[0] if getattr(obj, "current_tariffs", None) else None
+        current = getattr(obj, "current_tariffs", None)
+        return current[0] if current else None
 
 
 class ServiceDetailOut(ServiceOut):
