@@ -35,6 +35,18 @@ def _shipped_rule_book(request):
     catalogue_seed.ensure_loaded()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language: a test that activates a language and does not
+    put it back must not change what the next test in the same worker reads."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def api_client() -> Client:
     return Client()

@@ -45,6 +45,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from costing import services
@@ -61,6 +62,14 @@ pytestmark = pytest.mark.django_db
 
 LANGUAGES = ("vi", "en")
 KINDS = ("costing.estimate", "costing.appraisal")
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese():
+    """The fixtures' option names come from the option kinds' labels in the active language: make it
+    Vietnamese whatever an earlier test in the same worker left active."""
+    with translation.override("vi"):
+        yield
 
 
 @pytest.fixture
