@@ -325,3 +325,24 @@ def test_the_panel_on_the_tender_page_and_downloads(world):
     outsider = client_for(world["outsider"])
     with assert_nothing_written():
         assert outsider.get(reverse("document_download", args=[document.pk])).status_code == 404
+
+
+def test_a_vendor_never_sees_a_bidding_document_rendered_from_the_draft(world):
+    """Generated while the tender was a draft, a document shows draft terms: once the tender is
+    published vendors read only the documents generated after it, the agency reads both."""
+    from ppp.documents.selectors import document_get_for, document_list_for
+
+    tender = new_tender(world)
+    draft = generate(world, tender)
+    services.tender_submit(actor=world["finance"], tender=tender)
+    services.tender_approve(actor=world["approver"], tender=tender)
+    tender = services.tender_publish(actor=world["finance"], tender=tender)
+    published = generate(world, tender)
+    assert (draft.published, published.published, published.version) == (False, True, 2)
+    listed = document_list_for(user=world["preparer_a"], object_type="contracts.tender", object_id=tender.pk)
+    assert [d.pk for d in listed] == [published.pk]
+    assert document_get_for(user=world["preparer_a"], pk=published.pk) == published
+    with pytest.raises(NotFound):
+        document_get_for(user=world["preparer_a"], pk=draft.pk)
+    agency = document_list_for(user=world["finance"], object_type="contracts.tender", object_id=tender.pk)
+    assert {d.pk for d in agency} == {draft.pk, published.pk}
