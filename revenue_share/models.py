@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -57,3 +58,133 @@ class Tariff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service.code} {self.amount} {self.currency} from {self.valid_from}"
+
+
+# --- actuals ---------------------------------------------------------------------------------------
+# What happened in each month of a contract's term: per service, the valid volume and the money
+# collected (imported from a per-period file or aggregated from the provider's raw transaction log),
+# and the KPI measurements. An upload is all or nothing: its rows exist only if every row was valid.
+
+
+class ActualsKind(models.TextChoices):
+    VOLUMES = "volumes", _("Volumes and collections per period")
+    TRANSACTIONS = "transactions", _("Transaction log")
+    KPIS = "kpis", _("KPI measurements")
+
+
+class UploadStatus(models.TextChoices):
+    PENDING = "pending", _("Being imported")
+    IMPORTED = "imported", _("Imported")
+    REJECTED = "rejected", _("Rejected")
+    FAILED = "failed", _("Failed")
+
+
+# An upload that holds (or is about to hold) imported rows: a second copy of its file is not imported.
+LIVE_UPLOAD_STATUSES = (UploadStatus.PENDING, UploadStatus.IMPORTED)
+
+
+class ActualsUpload(models.Model):
+    """One uploaded file of actuals for a contract, its SHA-256, what became of it and, when it was
+    refused, every error found (at most 1,000 are kept; `error_count` counts them all). Large files are
+    imported by a background job (`job`)."""
+
+    contract = models.ForeignKey(
+        "contracts.Contract", on_delete=models.PROTECT, related_name="actuals_uploads"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ActualsKind.choices)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(upload_to="revenue_share/actuals/%Y/%m/", max_length=300, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, blank=True)
+    replace = models.BooleanField(_("replace imported periods"), default=False)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    status = models.CharField(_("status"), max_length=20, choices=UploadStatus.choices)
+    errors = models.JSONField(default=list, blank=True)  # [{"row": 3, "column": "amount", "message": ...}]
+    error_count = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)  # what was created and replaced
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    job = models.ForeignKey("ppp.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="actuals_upload_unique_idempotency_key",
+            ),
+            # The same file is imported at most once: a repeat returns the upload that holds it.
+            models.UniqueConstraint(
+                fields=["contract", "kind", "sha256"],
+                condition=Q(status__in=LIVE_UPLOAD_STATUSES),
+                name="actuals_upload_unique_live_file",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=ActualsKind.values), name="actuals_upload_kind"),
+            models.CheckConstraint(condition=Q(status__in=UploadStatus.values), name="actuals_upload_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} upload {self.file_name} of contract {self.contract_id}"
+
+
+class PeriodActual(models.Model):
+    """One service in one month of a contract's term: the valid volume and the money collected, in the
+    contract's currency, each amount rounded to the currency's minor unit. `period` is the first day
+    of the month. VAT is the VAT within gross collections less refunds; revenue for sharing excludes it."""
+
+    contract = models.ForeignKey(
+        "contracts.Contract", on_delete=models.PROTECT, related_name="period_actuals"
+    )
+    period = models.DateField(_("period"))
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="period_actuals")
+    valid_volume = models.PositiveBigIntegerField(_("valid volume"))
+    gross_collections = models.DecimalField(_("gross collections"), **MONEY)
+    refunds = models.DecimalField(_("refunds"), **MONEY)
+    gateway_fees = models.DecimalField(_("gateway fees"), **MONEY)
+    vat = models.DecimalField(_("VAT"), **MONEY)
+    currency = models.CharField(_("currency"), max_length=3)
+    upload = models.ForeignKey(ActualsUpload, on_delete=models.PROTECT, related_name="period_actuals")
+
+    class Meta:
+        ordering = ["period", "service__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "period", "service"], name="period_actual_one_per_service"
+            ),
+            models.CheckConstraint(condition=Q(period__day=1), name="period_actual_first_of_month"),
+            models.CheckConstraint(
+                condition=Q(gross_collections__gte=0, refunds__gte=0, gateway_fees__gte=0, vat__gte=0),
+                name="period_actual_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} {self.service_id}: {self.valid_volume}"
+
+
+class KpiMeasurement(models.Model):
+    """The measured value of one of the contract's KPIs (contracts.ServiceLevel, by code) for the
+    measurement period starting on `period` (the first day of a month), in the KPI's unit."""
+
+    contract = models.ForeignKey(
+        "contracts.Contract", on_delete=models.PROTECT, related_name="kpi_measurements"
+    )
+    period = models.DateField(_("period"))
+    code = models.CharField(_("KPI code"), max_length=30)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=4)
+    upload = models.ForeignKey(ActualsUpload, on_delete=models.PROTECT, related_name="kpi_measurements")
+
+    class Meta:
+        ordering = ["period", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "period", "code"], name="kpi_measurement_one_per_code"
+            ),
+            models.CheckConstraint(condition=Q(period__day=1), name="kpi_measurement_first_of_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} {self.code}: {self.value}"

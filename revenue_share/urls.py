@@ -8,4 +8,5 @@ app_name = "revenue_share"
 
 urlpatterns = [
     path("services/", views.service_list, name="service_list"),
+    path("contracts/<int:pk>/actuals/", views.actuals, name="actuals"),
 ]
