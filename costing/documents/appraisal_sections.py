@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from costing.templatetags.costing_tags import legal_text
 from ppp.documents.pdf import Document, histogram, line_chart, moment, money, number, tornado
@@ -235,12 +234,9 @@ def recommendation_section(doc: Document, inputs: dict[str, Any], currency: str)
             )
         if r["scenario_count"] and not r["changes_in"]:
             sentences.append(
-                ngettext(
-                    "It also holds in the model's scenario.",
-                    "It also holds in all %(n)s scenarios of the model.",
-                    r["scenario_count"],
-                )
-                % {"n": r["scenario_count"]}
+                _("It also holds in the model's scenario.")
+                if r["scenario_count"] == 1
+                else _("It also holds in all %(n)s scenarios of the model.") % {"n": r["scenario_count"]}
             )
         for change in r["changes_in"]:
             sentences.append(

@@ -97,7 +97,7 @@ def test_vietnamese_bidding_document_has_the_template_chapters_and_the_tenders_f
     assert "Giá gói thầu: 3.780.000.000 ₫ Bằng chữ: Ba tỷ bảy trăm tám mươi triệu đồng." in text
     assert "Giá trị bảo đảm dự thầu: 37.800.000 ₫ Bằng chữ: Ba mươi bảy triệu tám trăm nghìn đồng." in text
     assert "3.780.000.000 ₫ × 1% = 37.800.000 ₫" in text
-    assert f"120 ngày from the closing, until {expiry(tender, 'vi')}" in text
+    assert f"120 ngày kể từ thời điểm đóng thầu, đến ngày {expiry(tender, 'vi')}" in text
     assert "Hiệu lực hồ sơ dự thầu 90 ngày" in text
     assert "Phương pháp đánh giá Giá thấp nhất" in text
     assert "Số túi hồ sơ Một túi hồ sơ" in text
@@ -162,7 +162,7 @@ def test_bid_forms_in_both_languages(world):
     for year in (2026, 2027, 2028):
         assert f"Mẫu số 07. BẢNG GIÁ DỰ THẦU CHI TIẾT · {year}" in text
     assert "Bảo đảm dự thầu: 37.800.000 ₫ Bằng chữ: Ba mươi bảy triệu tám trăm nghìn đồng." in text
-    assert f"until {expiry(tender, 'vi')} inclusive" in text
+    assert f"đến hết ngày {expiry(tender, 'vi')}" in text
     assert "1 HOST Thuê hạ tầng tháng 12 10%" in text
     assert link in text.replace(" ", "")
     assert "Chương I. CHỈ DẪN NHÀ THẦU" not in text  # the forms only, not the whole document
@@ -203,10 +203,10 @@ def test_an_amendment_makes_the_next_version(world):
     assert (first.version, second.version) == (1, 2)
     text = text_of(second)
     assert "Hiệu lực hồ sơ dự thầu 120 ngày" in text
-    assert "150 ngày from the closing" in text
+    assert "150 ngày kể từ thời điểm đóng thầu" in text
     assert "Kéo dài hiệu lực" in text
     assert "Phiên bản gói thầu 2" in text
-    assert "including its amendments No. 1," in text  # the bid letter names it
+    assert "kể cả các văn bản sửa đổi số 1," in text  # the bid letter names it
 
 
 def test_combined_method_draft_with_criteria(world):

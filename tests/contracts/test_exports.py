@@ -58,7 +58,7 @@ WORDS = {
     "vi": {"Code": "Mã", "Item": "Hạng mục", "Unit": "Đơn vị tính", "Year": "Năm", "Quantity": "Khối lượng",
            "Estimate": "Dự toán", "Total": "Tổng cộng", "Yes": "Có", "No": "Không", "pass": "đạt",
            "fail": "không đạt", "Unit cost": "Đơn giá", "VAT": "GTGT", "Rank": "Hạng", "Bidder": "Nhà thầu",
-           "Difference from the estimate": "Chênh lệch so với dự toán", "Chair": "Tổ trưởng"},
+           "Difference from the estimate": "Chênh lệch so với dự toán", "Chair": "Tổ trưởng", "Responsive": "Đáp ứng"},
     "en": {},
 }  # fmt: skip
 
@@ -219,7 +219,7 @@ def test_the_evaluation_gives_each_bid_its_figures_rank_flag_and_value_for_money
     assert sheet["A2"].value == f"{tender.reference} · Thuê dịch vụ cổng dịch vụ công"
     facts = {sheet.cell(row, 1).value: sheet.cell(row, 2).value for row in range(3, 9)}
     method, computed, psc = {
-        "vi": ("Phương pháp đánh giá", "Computed", "PSC"),
+        "vi": ("Phương pháp đánh giá", "Thời điểm tính", "PSC"),
         "en": ("Evaluation method", "Computed", "PSC"),
     }[language]
     assert facts[method] == {"vi": "Giá thấp nhất", "en": "Lowest price"}[language]
@@ -229,8 +229,8 @@ def test_the_evaluation_gives_each_bid_its_figures_rank_flag_and_value_for_money
     assert facts[psc] == 2_950_616_259 and sheet["B6"].number_format == "#,##0"
     assert (sheet["B7"].value, sheet["B8"].value) == (0, 3_780_000_000)
     labels = {
-        "vi": ["Hạng", "Nhà thầu", "Responsive", "Giá sau giảm giá", "Chi phí vòng đời (NPV)", "Giá đánh giá",
-               "Technical points", "Điểm kỹ thuật", "Điểm giá", "Điểm tổng hợp", "giá thấp bất thường",
+        "vi": ["Hạng", "Nhà thầu", "Đáp ứng", "Giá sau giảm giá", "Chi phí vòng đời (NPV)", "Giá đánh giá",
+               "Số điểm kỹ thuật", "Điểm kỹ thuật", "Điểm giá", "Điểm tổng hợp", "giá thấp bất thường",
                "Hiệu quả chi tiêu (VfM)", "Cảnh báo và lý do"],
         "en": ["Rank", "Bidder", "Responsive", "Price after discount", "Lifecycle cost (NPV)",
                "Evaluated price", "Technical points", "Technical score", "Price score", "Combined score",
@@ -330,12 +330,17 @@ def test_the_score_sheets_give_each_evaluators_and_the_consensus_points_and_pass
     assert (
         book.sheetnames
         == {
-            "vi": ["Kết quả đánh giá", "Compliance", "Technical scores"],
+            "vi": ["Kết quả đánh giá", "Mức độ đáp ứng", "Điểm kỹ thuật"],
             "en": ["Evaluation results", "Compliance", "Technical scores"],
         }[language]
     )
     results, compliance, scores = book.worksheets
-    assert values(results, 12)[:4] == [word("Rank", language), word("Bidder", language), "Responsive", "YC1"]
+    assert values(results, 12)[:4] == [
+        word("Rank", language),
+        word("Bidder", language),
+        word("Responsive", language),
+        "YC1",
+    ]
     yes, no, passed = word("Yes", language), word("No", language), word("pass", language)
     # Technical: A 80 of 100 points -> 80; B 90 -> 90. Combined: A 0.2 x 80 + 0.8 x 100 = 96;
     # B 0.2 x 90 + 0.8 x 96.3377 = 95.07016 -> 95.0702.
