@@ -58,7 +58,8 @@ WORDS = {
     "vi": {"Code": "Mã", "Item": "Hạng mục", "Unit": "Đơn vị tính", "Year": "Năm", "Quantity": "Khối lượng",
            "Estimate": "Dự toán", "Total": "Tổng cộng", "Yes": "Có", "No": "Không", "pass": "đạt",
            "fail": "không đạt", "Unit cost": "Đơn giá", "VAT": "GTGT", "Rank": "Hạng", "Bidder": "Nhà thầu",
-           "Difference from the estimate": "Chênh lệch so với dự toán", "Chair": "Tổ trưởng", "Responsive": "Đáp ứng"},
+           "Difference from the estimate": "Chênh lệch so với dự toán", "Chair": "Tổ trưởng",
+           "Responsive": "Đáp ứng"},
     "en": {},
 }  # fmt: skip
 
