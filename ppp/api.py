@@ -211,12 +211,14 @@ def _mount() -> None:
     from ppp.documents.api import router as documents_router
     from ppp.endpoints import router as platform_router
     from revenue_share.api import router as revenue_share_router
+    from revenue_share.api_settlements import router as settlements_router
 
     api.add_router("/", platform_router)
     api.add_router("/", documents_router)
     api.add_router("/costing", costing_router)
     api.add_router("/contracts", contracts_router)
     api.add_router("/revenue-share", revenue_share_router)
+    api.add_router("/revenue-share", settlements_router)
 
 
 _mount()

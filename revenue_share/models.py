@@ -188,3 +188,75 @@ class KpiMeasurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period:%Y-%m} {self.code}: {self.value}"
+
+
+# --- settlements -----------------------------------------------------------------------------------
+# One statement per contract and month of its term: computed from the month's imported actuals by the
+# pure calculations (revenue_share.calculations.settle), kept with its input snapshot and hash, and
+# approved (locked) by a reviewer. A locked month is never recomputed: a later correction of its
+# actuals is carried into a later open month as adjustment lines. The ledger (the running balance of
+# the approved statements) is derived by a selector, not stored, so it can never disagree with them.
+
+
+class SettlementStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+
+
+class SettlementStatement(models.Model):
+    """A month's settlement statement. Amounts are in the contract's currency, each rounded half up to
+    its minor unit by the calculation; `lines` are [{key, label, amount (str), payee, rule, inputs,
+    reference, section}]; `net_payable_by_state` above 0 means the state pays the provider, below 0
+    the provider pays the state. `inputs` is the snapshot the statement can be recomputed from and
+    `inputs_hash` its SHA-256; `band` the annual revenue band test when the month closes a plan year
+    (every condition with whether it held), else None. `version` counts the computations of the
+    month (a recomputed draft keeps its row and takes the next version)."""
+
+    contract = models.ForeignKey(
+        "contracts.Contract", on_delete=models.PROTECT, related_name="settlement_statements"
+    )
+    period = models.DateField(_("period"))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    status = models.CharField(
+        _("status"), max_length=20, choices=SettlementStatus.choices, default=SettlementStatus.DRAFT
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+    lines = models.JSONField(default=list)
+    band = models.JSONField(null=True, blank=True)
+    net_revenue = models.DecimalField(_("net revenue"), **MONEY)
+    provider_share = models.DecimalField(_("provider's share"), **MONEY)
+    state_share = models.DecimalField(_("state's share"), **MONEY)
+    adjustments = models.DecimalField(_("adjustments"), **MONEY, default=0)
+    net_payable_by_state = models.DecimalField(_("net payable by the state"), **MONEY)
+    inputs = models.JSONField(default=dict)
+    inputs_hash = models.CharField(max_length=64)
+    computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    computed_at = models.DateTimeField(_("computed at"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["contract_id", "period", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "period", "version"], name="settlement_statement_unique_version"
+            ),
+            models.CheckConstraint(condition=Q(period__day=1), name="settlement_statement_first_of_month"),
+            models.CheckConstraint(
+                condition=Q(status__in=SettlementStatus.values), name="settlement_statement_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=SettlementStatus.DRAFT, approved_at__isnull=True)
+                | Q(status=SettlementStatus.APPROVED, approved_at__isnull=False, approved_by__isnull=False),
+                name="settlement_statement_approval_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"settlement {self.period:%Y-%m} v{self.version} of contract {self.contract_id}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == SettlementStatus.APPROVED

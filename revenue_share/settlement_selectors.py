@@ -1,0 +1,89 @@
+"""Reads of the settlements. A contract's statements are read by exactly the people the contract
+selector lets see the contract: the agency's people, its reviewing body's approvers, and the vendor's
+people for their own contracts. Anybody else gets the same 404 as for a missing statement.
+
+The ledger is derived here rather than stored: the approved statements in month order, each with
+the running balance of what the state owes the provider (+) or is owed (−). No payments are
+recorded yet, so the balance is the sum of the approved net amounts payable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from contracts.models import Contract
+from contracts.selectors import contract_get_for, contract_list_for
+from ppp.errors import NotFound
+from ppp.models import User
+from revenue_share.models import SettlementStatement, SettlementStatus
+from revenue_share.services.settlements import SETTLED_CONTRACT_STATUSES
+
+
+def settlement_contract_get_for(*, user: User, pk: int) -> Contract:
+    return contract_get_for(user=user, pk=pk)
+
+
+def settlement_contract_list_for(*, user: User) -> QuerySet[Contract]:
+    """The contracts in force (or ended) the person may see, each with `statements` in month order."""
+    return (
+        contract_list_for(user=user)
+        .filter(status__in=SETTLED_CONTRACT_STATUSES)
+        .prefetch_related(
+            Prefetch(
+                "settlement_statements",
+                queryset=SettlementStatement.objects.order_by("period", "version"),
+                to_attr="statements",
+            )
+        )
+    )
+
+
+def settlement_list_for(*, user: User, contract: Contract) -> QuerySet[SettlementStatement]:
+    """The contract's statements, oldest month first (`contract` came from settlement_contract_get_for)."""
+    return (
+        SettlementStatement.objects.filter(contract=contract)
+        .select_related("computed_by", "approved_by")
+        .order_by("period", "version")
+    )
+
+
+def settlement_get_for(*, user: User, pk: int) -> SettlementStatement:
+    visible = contract_list_for(user=user).values("pk")
+    statement = (
+        SettlementStatement.objects.select_related(
+            "contract__tender", "contract__agency", "contract__vendor", "computed_by", "approved_by"
+        )
+        .filter(pk=pk, contract__in=visible)
+        .first()
+    )
+    if statement is None:
+        raise NotFound("settlement.not_found", _("Statement not found."))
+    return statement
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One statement with the running balance after it (approved statements only; None for a draft,
+    which is not settled yet)."""
+
+    statement: SettlementStatement
+    amount: Decimal
+    running_balance: Decimal | None
+
+
+def settlement_ledger_for(*, user: User, contract: Contract) -> list[LedgerRow]:
+    balance = Decimal(0)
+    rows = []
+    for statement in settlement_list_for(user=user, contract=contract):
+        running: Decimal | None = None
+        if statement.status == SettlementStatus.APPROVED:
+            balance += statement.net_payable_by_state
+            running = balance
+        rows.append(
+            LedgerRow(statement=statement, amount=statement.net_payable_by_state, running_balance=running)
+        )
+    return rows
