@@ -93,7 +93,7 @@ def test_the_statement_page_records_a_failing_band_condition(banded):
         banded, "2026-12", band_conditions={**ALL_HOLD, "price_and_term_adjustments_exhausted": False}
     )
     page = client_for(banded["approver"]).get(reverse("revenue_share:settlement_detail", args=[statement.pk]))
-    assert 'data-testid="band-not-shared"' in page.text
+    assert 'data-testid="band-not-shared"' in page.text and ": dưới ngưỡng chia sẻ." in page.text
     assert 'data-testid="condition-price_and_term_adjustments_exhausted"' in page.text
 
 
