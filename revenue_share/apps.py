@@ -6,4 +6,7 @@ class RevenueShareConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from revenue_share import services  # noqa: F401 - registers the "revenue_share.import" job
+        from revenue_share import (
+            documents,  # noqa: F401 - registers the settlement statement document
+            services,  # noqa: F401 - registers the "revenue_share.import" job
+        )

@@ -3,7 +3,7 @@ catalogue, a contract's actuals, and the settlement statements (urls_settlements
 
 from django.urls import path
 
-from revenue_share import urls_forecast, urls_settlements, views
+from revenue_share import urls_forecast, urls_settlement_xlsx, urls_settlements, views
 
 app_name = "revenue_share"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("contracts/<int:pk>/actuals/", views.actuals, name="actuals"),
     *urls_settlements.urlpatterns,
     *urls_forecast.urlpatterns,
+    *urls_settlement_xlsx.urlpatterns,
 ]
