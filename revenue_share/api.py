@@ -83,12 +83,7 @@ def service_list(request: HttpRequest, on: dt.date | None = Query(None)) -> list
     summary="One service with every tariff it has had, oldest first",
 )
 def service_get(request: HttpRequest, code: str) -> Service:
-    service = selectors.service_get(code=code)
-    service.current_tariffs = [  # type: ignore[attr-defined]
-        t for t in service.tariffs.all() if t.valid_from <= dt.date.today() and (t.valid_to is None or
-                                                                               t.valid_to >= dt.date.today())
-    ]  # fmt: skip
-    return service
+    return selectors.service_get(code=code)
 
 
 # --- actuals ---------------------------------------------------------------------------------------

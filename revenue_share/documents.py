@@ -5,7 +5,6 @@ and approved it and the signatures. Registered with ppp.documents when the app i
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from contracts import permissions
 from ppp.documents import registry
-from ppp.documents.pdf import Document, Meta, moment, money
+from ppp.documents.pdf import Document, Meta, moment, money, parse_moment
 from revenue_share import settlement_selectors as selectors
 from revenue_share.models import SettlementStatement, SettlementStatus
 
@@ -184,16 +183,12 @@ def render(inputs: dict[str, Any], meta: Meta) -> bytes:
     doc.heading(_("Record"))
     doc.facts([
         (_("Inputs hash (SHA-256)"), s["inputs_hash"]),
-        (_("Computed"), f"{s['computed_by']}, {moment(_moment(s['computed_at']))}"),
-        (_("Approved"), f"{s['approved_by']}, {moment(_moment(s['approved_at']))}"
+        (_("Computed"), f"{s['computed_by']}, {moment(parse_moment(s['computed_at']))}"),
+        (_("Approved"), f"{s['approved_by']}, {moment(parse_moment(s['approved_at']))}"
          if s["approved_at"] else _("not yet approved")),
     ], label_share=0.3)  # fmt: skip
     doc.signatures((_("For the agency"), c["agency"]), (_("For the vendor"), c["vendor"]))
     return doc.build()
-
-
-def _moment(value: Any) -> Any:
-    return dt.datetime.fromisoformat(value) if isinstance(value, str) and value else value
 
 
 def can_generate(user: Any, statement: SettlementStatement) -> bool:

@@ -33,8 +33,17 @@ def service_list(*, on: dt.date | None = None, sector: str = "") -> QuerySet[Ser
     ).order_by("code")
 
 
-def service_get(*, code: str) -> Service:
-    service = Service.objects.prefetch_related("tariffs").filter(code=code).first()
+def service_get(*, code: str, on: dt.date | None = None) -> Service:
+    """One service with all its tariffs and, as `current_tariffs`, the one in force on `on` (today)."""
+    day = on or dt.date.today()
+    service = (
+        Service.objects.prefetch_related(
+            "tariffs",
+            Prefetch("tariffs", queryset=Tariff.objects.filter(tariffs_on(day)), to_attr="current_tariffs"),
+        )
+        .filter(code=code)
+        .first()
+    )
     if service is None:
         raise NotFound("service.not_found", _("Service not found."))
     return service

@@ -9,7 +9,6 @@ title with the template's under it, so that both editions can be matched clause 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -21,7 +20,19 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, LongTable, Paragraph, TableStyle
 
 from ppp.documents import fonts
-from ppp.documents.pdf import FRAME_WIDTH, HEAD_FILL, INK, RULE, Document, day, moment, number, text
+from ppp.documents.pdf import (
+    FRAME_WIDTH,
+    HEAD_FILL,
+    INK,
+    RULE,
+    Document,
+    day,
+    moment,
+    number,
+    parse_date,
+    parse_moment,
+    text,
+)
 
 # key: (the template's Vietnamese title, the English title)
 TITLES: dict[str, tuple[str, Any]] = {
@@ -132,24 +143,12 @@ def clauses(doc: Document, sections: Sequence[tuple[str, Sequence[tuple[str, Seq
 # --- values read back from the stored inputs ----------------------------------------------------------
 
 
-def as_date(value: Any) -> dt.date | None:
-    if isinstance(value, str) and value:
-        return dt.date.fromisoformat(value[:10])
-    return value if isinstance(value, dt.date) else None
-
-
-def as_moment(value: Any) -> dt.datetime | None:
-    if isinstance(value, str) and value:
-        return dt.datetime.fromisoformat(value)
-    return value if isinstance(value, dt.datetime) else None
-
-
 def when(value: Any) -> str:
-    return moment(as_moment(value))
+    return moment(parse_moment(value))
 
 
 def on_day(value: Any) -> str:
-    return day(as_date(value))
+    return day(parse_date(value))
 
 
 def quantity(value: Any) -> str:

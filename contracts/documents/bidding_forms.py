@@ -13,10 +13,10 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ppp.documents.pdf import Document, Meta, day, money
+from ppp.documents.pdf import Document, Meta, day, money, parse_moment
 from ppp.documents.words import amount_in_words
 
-from .bidding_common import BLANK, as_moment, days, form_heading, grid, quantity, rate, signed, title_of, when
+from .bidding_common import BLANK, days, form_heading, grid, quantity, rate, signed, title_of, when
 
 
 def _tender_line(t: dict[str, Any], reference: str) -> str:
@@ -34,7 +34,7 @@ def _amendments(inputs: dict[str, Any]) -> str:
 def security_expiry(t: dict[str, Any], extra_days: int) -> dt.date | None:
     """The last day the bid security must cover: the closing date + the bid validity + the rule's
     extra days (30 under Decree 214/2025)."""
-    closing = as_moment(t["closing_at"])
+    closing = parse_moment(t["closing_at"])
     if closing is None:
         return None
     return timezone.localtime(closing).date() + dt.timedelta(days=int(t["bid_validity_days"]) + extra_days)

@@ -10,9 +10,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from ppp.documents.pdf import Document, day, money, percent, text
+from ppp.documents.pdf import Document, day, money, parse_moment, percent, text
 
-from .bidding_common import as_moment, cite, days, grid, param, part, quantity, rate, when
+from .bidding_common import cite, days, grid, param, part, quantity, rate, when
 from .bidding_forms import extra_days, security_expiry
 
 
@@ -24,7 +24,7 @@ def chapter_two(doc: Document, inputs: dict[str, Any]) -> None:
     t = inputs["tender"]
     currency = t["currency"]
     part(doc, "chapter2")
-    publication, closing = as_moment(t["publication_at"]), as_moment(t["closing_at"])
+    publication, closing = parse_moment(t["publication_at"]), parse_moment(t["closing_at"])
     preparation = (closing - publication).days if publication and closing else None
     expiry = security_expiry(t, extra_days(inputs))
     category = t["category"] + (f" · {_('High-technology package')}" if t["high_technology"] else "")

@@ -15,7 +15,7 @@ from contracts.models import PPP_CONTRACT_TYPES, Contract, MechanismKind
 from contracts.services import amendments
 from contracts.templatetags.tender_tags import figure, parameters
 from ppp.documents import registry
-from ppp.documents.pdf import Document, Meta, day, moment, money, number, percent
+from ppp.documents.pdf import Document, Meta, day, moment, money, number, parse_date, parse_moment, percent
 
 
 def _load(user: Any, pk: int) -> Contract:
@@ -108,7 +108,7 @@ def render(inputs: dict[str, Any], meta: Meta) -> bytes:
         (_("Contracting agency"), c["agency"]),
         (_("Vendor"), f"{c['vendor']} ({_('tax code')} {c['vendor_tax_code']})"),
         (_("Contract type"), c["type"]),
-        (_("Term"), f"{day(_date(c['start_date']))} – {day(_date(c['end_date']))}"),
+        (_("Term"), f"{day(parse_date(c['start_date']))} – {day(parse_date(c['end_date']))}"),
         (_("Performance security"), security),
         (_("Warranty"), "—" if c["warranty_months"] is None
          else _("%(n)s months") % {"n": c["warranty_months"]}),
@@ -155,7 +155,7 @@ def render(inputs: dict[str, Any], meta: Meta) -> bytes:
         [
             [
                 m["name"],
-                day(_date(m["due"])),
+                day(parse_date(m["due"])),
                 money(m["amount"], currency) if m["amount"] else "—",
                 m["criteria"],
             ]
@@ -181,7 +181,7 @@ def render(inputs: dict[str, Any], meta: Meta) -> bytes:
                 str(d["round"]),
                 d["decision"],
                 d["reviewer"] + (f" ({_('senior')})" if d["senior"] else ""),
-                moment(_moment(d["at"])),
+                moment(parse_moment(d["at"])),
                 d["comment"],
             ]
             for d in inputs["decisions"]
@@ -191,32 +191,20 @@ def render(inputs: dict[str, Any], meta: Meta) -> bytes:
     if inputs["versions"]:
         doc.table(
             [_("Version"), _("Approved"), "SHA-256"],
-            [[str(v["number"]), moment(_moment(v["at"])), v["hash"]] for v in inputs["versions"]],
+            [[str(v["number"]), moment(parse_moment(v["at"])), v["hash"]] for v in inputs["versions"]],
             widths=[0.8, 1.6, 6],
         )
     if inputs["signatures"]:
         doc.table(
             [_("Version"), _("Party"), _("Signed by"), _("When")],
             [
-                [str(s["version"]), s["party"], s["signer"], moment(_moment(s["at"]))]
+                [str(s["version"]), s["party"], s["signer"], moment(parse_moment(s["at"]))]
                 for s in inputs["signatures"]
             ],
             widths=[0.8, 3, 2, 1.8],
         )
     doc.signatures((_("For the agency"), c["agency"]), (_("For the vendor"), c["vendor"]))
     return doc.build()
-
-
-def _date(value: Any) -> Any:
-    import datetime as dt
-
-    return dt.date.fromisoformat(value) if isinstance(value, str) and value else value
-
-
-def _moment(value: Any) -> Any:
-    import datetime as dt
-
-    return dt.datetime.fromisoformat(value) if isinstance(value, str) and value else value
 
 
 registry.register(

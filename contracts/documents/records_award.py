@@ -19,10 +19,10 @@ from contracts.models import Award, AwardStatus, ContractType
 from costing.models import OptionKind
 from costing.templatetags.costing_tags import legal_text
 from ppp.documents import registry
-from ppp.documents.pdf import Document, Meta, moment, money
+from ppp.documents.pdf import Document, Meta, moment, money, parse_moment
 from ppp.errors import NotFound
 
-from .records_common import TITLES, agency_side, local_name, parse_moment, person, title_of
+from .records_common import TITLES, agency_side, local_name, person, title_of
 
 
 def load(user: Any, pk: int) -> Award:

@@ -3,7 +3,6 @@ dates and moments back from the ISO strings the stored inputs hold."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.utils import formats, timezone
@@ -11,14 +10,13 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from contracts import permissions
 from contracts.models import Tender
+from ppp.documents.pdf import parse_moment
 from ppp.templatetags.ppp_tags import local_name
 
 __all__ = [
     "TITLES",
     "agency_side",
     "local_name",
-    "parse_date",
-    "parse_moment",
     "person",
     "stamp",
     "title_of",
@@ -58,18 +56,6 @@ def validity(days: Any) -> str:
     if not days:
         return "—"
     return ngettext("%(days)s day", "%(days)s days", int(days)) % {"days": days}
-
-
-def parse_date(value: Any) -> dt.date | None:
-    if isinstance(value, str) and value:
-        return dt.date.fromisoformat(value)
-    return value if isinstance(value, dt.date) else None
-
-
-def parse_moment(value: Any) -> dt.datetime | None:
-    if isinstance(value, str) and value:
-        return dt.datetime.fromisoformat(value)
-    return value if isinstance(value, dt.datetime) else None
 
 
 def stamp(value: Any, language: str) -> str:

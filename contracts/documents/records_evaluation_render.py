@@ -8,9 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from ppp.documents.pdf import Document, Meta, moment, money, number, percent
-
-from .records_common import parse_moment
+from ppp.documents.pdf import Document, Meta, moment, money, number, parse_moment, percent
 
 
 def _score(value: Any) -> str:

@@ -16,9 +16,9 @@ from django.utils.translation import ngettext
 from contracts import selectors
 from contracts.models import Opening, Tender
 from ppp.documents import registry
-from ppp.documents.pdf import Document, Meta, moment, money, percent, text
+from ppp.documents.pdf import Document, Meta, moment, money, parse_moment, percent, text
 
-from .records_common import TITLES, agency_side, local_name, parse_moment, person, title_of, validity
+from .records_common import TITLES, agency_side, local_name, person, title_of, validity
 
 
 def load(user: Any, pk: int) -> Tender:

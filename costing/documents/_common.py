@@ -22,7 +22,7 @@ from costing.services._common import engine_error
 from costing.templatetags.costing_tags import legal_text
 from costing.templatetags.costing_tags import percent as rate_text
 from ppp import rules
-from ppp.documents.pdf import Document, moment, number
+from ppp.documents.pdf import Document, moment, number, parse_moment
 from ppp.money import minor_units
 
 OBJECT_TYPE = "costing.costmodel"
@@ -207,7 +207,8 @@ def quantity(value: Any) -> str:
 
 
 def moment_of(value: Any) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(value) if isinstance(value, str) and value else value
+    """A moment read back from the stored inputs (the documents foundation's parser)."""
+    return parse_moment(value)
 
 
 def assumptions_table(doc: Document, rows: list[dict[str, Any]]) -> None:

@@ -151,6 +151,20 @@ def day(value: dt.date | None) -> str:
     return "—" if value is None else formats.date_format(value, "SHORT_DATE_FORMAT")
 
 
+def parse_date(value: Any) -> dt.date | None:
+    """A date read back from a document's stored inputs (normalised to ISO text), or None."""
+    if isinstance(value, str) and value:
+        return dt.date.fromisoformat(value[:10])
+    return value if isinstance(value, dt.date) else None
+
+
+def parse_moment(value: Any) -> dt.datetime | None:
+    """A moment read back from a document's stored inputs (ISO text with its offset), or None."""
+    if isinstance(value, str) and value:
+        return dt.datetime.fromisoformat(value)
+    return value if isinstance(value, dt.datetime) else None
+
+
 def text(value: Any) -> str:
     """Plain text made safe for a Paragraph (its markup is a small XML)."""
     return escape("" if value is None else str(value)).replace("\n", "<br/>")
