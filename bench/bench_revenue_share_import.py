@@ -1,18 +1,28 @@
-"""Benchmark of the import of a provider's raw transaction log.
+"""Benchmark of the import of a provider's raw transaction log and the settlement of a month from it.
 
     revenue_share.import_1m_rows_s    <= 10    upload a generated log of 1,000,000 transactions (56 MB:
                                                6 services over the 12 months of 2026, 90 % valid, 5 %
                                                refunded, 5 % failed) through the service, as the API
                                                does: hash it, store it, and let the background job
                                                check every row, add the log up per month and service
-                                               and write the monthly actuals
-    revenue_share.import_1m_peak_mb   <= 1000  the peak resident memory of the process doing it (MB)
+                                               and write the monthly actuals; then compute the
+                                               statement of one month of it (SETTLED_PERIOD) through
+                                               the settlement service, as the page does: the tariffs
+                                               in force, net revenue, a tiered share of it and a fee
+                                               per valid transaction, stored with its input snapshot
+                                               and audited
+    revenue_share.import_1m_peak_mb   <= 1000  the peak resident memory of the process doing both (MB)
 
-The log is generated in this process and is not timed; the import runs in a fresh child process (on
-a throw-away SQLite database, with the immediate task backend, so the job runs within the call) whose
-peak resident set size (VmHWM) is the second figure: Django and the migrated database
-are in it, the generation is not. The child checks the imported months against the counts and sums
-computed here with numpy, so a fast but wrong import fails the benchmark.
+The log is generated in this process and is not timed; the import and the settlement run in a fresh
+child process (on a throw-away SQLite database, with the immediate task backend, so the job runs
+within the call) whose peak resident set size (VmHWM) is the second figure: Django and the migrated
+database are in it, the generation is not. The contract is active over 2026 in VND, its services
+have tariffs in force from 1 January 2026 (the log's amounts are those tariffs plus 10 % VAT) and its
+payment mechanism is a tiered share of net revenue plus a fee per valid transaction of each service.
+The child checks the imported months against the counts and sums computed here with numpy, and the
+statement's net revenue against the month's valid transactions net of refunds, gateway fees and VAT
+as the import computed them, so a fast but wrong import or settlement fails the benchmark. The time
+of the settlement alone is printed beside the figures.
 """
 
 from __future__ import annotations
@@ -26,14 +36,25 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if __package__ in (None, ""):
     sys.path.insert(0, str(ROOT))
 
 ROWS = 1_000_000
+# What a payer pays for one transaction (whole đồng, VAT included): the tariff plus VAT_RATE.
 SERVICES = {"HT-KS": 8800, "HT-KH": 11000, "DN-DKDN": 27500, "THUE-NT": 2200, "DV-DIEN": 1650, "DD-XD": 33000}
 VAT_RATE = "0.10"
+SETTLED_PERIOD = "2026-12"  # the month that closes the plan year (no band test: the contract has none)
+TIERS = {
+    "basis": "revenue",
+    "tiers": [
+        {"from": "0", "to": "500000000", "share": "0.2"},
+        {"from": "500000000", "to": None, "share": "0.1"},
+    ],
+}
+FEES = {code: "300" for code in SERVICES}  # đồng per valid transaction
 
 
 def generate(path: Path, rows: int = ROWS, seed: int = 11) -> dict[str, list[int]]:
@@ -68,8 +89,8 @@ def generate(path: Path, rows: int = ROWS, seed: int = 11) -> dict[str, list[int
             expected[f"2026-{month + 1:02d} {code}"] = [
                 int(valid.sum()),
                 int(refunded.sum()),
-                price * int((valid | refunded).sum()),
-                price * int(refunded.sum()),
+                price * int(valid.sum()),
+                0,  # a refunded transaction is not revenue: in neither gross nor refunds
             ]
     return expected
 
@@ -88,16 +109,17 @@ def _setup_child(directory: Path) -> None:
 
 
 def _contract():  # type: ignore[no-untyped-def]
-    """An active contract over 2026, in VND, written straight to the tables."""
+    """An active contract over 2026, in VND, with its payment mechanism and its services' tariffs (the
+    log's amounts less VAT), written straight to the tables."""
     import datetime as dt
     from decimal import Decimal
 
     from django.utils import timezone
 
-    from contracts.models import Award, Bid, Contract, Tender
+    from contracts.models import Award, Bid, Contract, ContractStatus, PaymentMechanism, Tender
     from costing import services as costing
     from ppp.models import Membership, Organisation, OrganisationKind, Role, User
-    from revenue_share.models import Tariff
+    from revenue_share.models import Service, Tariff
 
     agency = Organisation.objects.create(kind=OrganisationKind.AGENCY, name="Sở TT&TT")
     vendor = Organisation.objects.create(kind=OrganisationKind.VENDOR, name="Nhà cung cấp", is_verified=True)
@@ -146,7 +168,18 @@ def _contract():  # type: ignore[no-untyped-def]
         reasons="Bench",
         proposed_by=finance,
     )
-    Tariff.objects.filter(service__code__in=SERVICES).update(vat_rate=Decimal(VAT_RATE))
+    rate = Decimal(VAT_RATE)
+    for code, price in SERVICES.items():
+        Tariff.objects.update_or_create(
+            service=Service.objects.get(code=code),
+            valid_from=dt.date(2026, 1, 1),
+            defaults={
+                "amount": Decimal(price) / (1 + rate),
+                "currency": "VND",
+                "vat_rate": rate,
+                "valid_to": None,
+            },
+        )
     contract = Contract.objects.create(
         award=award,
         tender=tender,
@@ -155,15 +188,27 @@ def _contract():  # type: ignore[no-untyped-def]
         currency="VND",
         value=Decimal(10**9),
         price_schedule={},
-        status="active",
+        status=ContractStatus.ACTIVE,
         start_date=dt.date(2026, 1, 1),
         end_date=dt.date(2026, 12, 31),
+    )
+    PaymentMechanism.objects.create(contract=contract, position=0, kind="tiered_share", parameters=TIERS)
+    PaymentMechanism.objects.create(
+        contract=contract, position=1, kind="per_transaction", parameters={"fees": FEES}
     )
     return contract, finance
 
 
 def _child(log: Path, expected_path: Path) -> None:
     directory = Path(tempfile.mkdtemp(prefix="ppp-bench-actuals-"))
+    try:
+        measured = _import_and_settle(log, expected_path, directory)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)  # the database and the stored copy of the log
+    print(json.dumps(measured))
+
+
+def _import_and_settle(log: Path, expected_path: Path, directory: Path) -> dict[str, Any]:
     _setup_child(directory)
     from decimal import Decimal
 
@@ -172,6 +217,7 @@ def _child(log: Path, expected_path: Path) -> None:
 
     from revenue_share import services
     from revenue_share.models import PeriodActual
+    from revenue_share.services.settlements import settlement_compute
 
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         contract, finance = _contract()
@@ -180,7 +226,10 @@ def _child(log: Path, expected_path: Path) -> None:
         upload, created = services.actuals_upload(
             actor=finance, contract=contract, file=File(handle, name="transactions.csv"), kind="transactions"
         )
-        seconds = time.perf_counter() - start
+        imported = time.perf_counter()
+        statement = settlement_compute(actor=finance, contract=contract, period=SETTLED_PERIOD)
+        end = time.perf_counter()
+    peak = _peak_mb()
     upload.refresh_from_db()
     assert created and upload.status == "imported", (upload.status, upload.errors[:5])
     assert upload.job is not None and upload.job.status == "succeeded" and upload.rows == ROWS
@@ -199,9 +248,45 @@ def _child(log: Path, expected_path: Path) -> None:
             refunds,
             vat,
         ), key
-    figures = {"revenue_share.import_1m_rows_s": seconds, "revenue_share.import_1m_peak_mb": _peak_mb()}
-    shutil.rmtree(directory, ignore_errors=True)  # the database and the stored copy of the log
-    print(json.dumps(figures))
+    _check_statement(statement, contract, expected)
+    figures = {"revenue_share.import_1m_rows_s": end - start, "revenue_share.import_1m_peak_mb": peak}
+    return {"figures": figures, "settlement_s": end - imported}
+
+
+def _check_statement(statement: Any, contract: Any, expected: dict[str, list[int]]) -> None:
+    """The stored statement of SETTLED_PERIOD settles the month's net revenue as the import computed it
+    (valid amounts less gateway fees and VAT; refunded transactions count for nothing), which is the valid
+    transactions at their tariffs, from the numpy counts."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from revenue_share.models import PeriodActual, SettlementStatement
+
+    month = dt.date.fromisoformat(f"{SETTLED_PERIOD}-01")
+    stored = SettlementStatement.objects.get(contract=contract, period=month)
+    assert (stored.pk, stored.status, stored.version) == (statement.pk, "draft", 1)
+    imported = sum(
+        (
+            a.gross_collections - a.refunds - a.gateway_fees - a.vat
+            for a in PeriodActual.objects.filter(contract=contract, period=month)
+        ),
+        Decimal(0),
+    )
+    rate = Decimal(VAT_RATE)
+    valid_at_tariff = sum(
+        (Decimal(valid * SERVICES[key.split()[1]]) / (1 + rate))
+        for key, (valid, _refunded, _gross, _refunds) in expected.items()
+        if key.startswith(SETTLED_PERIOD)
+    )
+    assert imported == valid_at_tariff, (imported, valid_at_tariff)
+    assert stored.net_revenue == imported, (
+        f"the statement's net revenue {stored.net_revenue} is not the imported month's {imported}"
+    )
+    assert stored.provider_share + stored.state_share == stored.net_revenue
+    assert stored.provider_share > 0 and {line["key"] for line in stored.lines} == {
+        "tiered_share.band",
+        "per_transaction.fee",
+    }
 
 
 def _peak_mb() -> float:
@@ -220,19 +305,30 @@ def _peak_mb() -> float:
 def run() -> dict[str, float]:
     directory = Path(tempfile.mkdtemp(prefix="ppp-bench-log-"))
     log, expected_path = directory / "transactions.csv", directory / "expected.json"
-    expected_path.write_text(json.dumps(generate(log)))
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.bench_revenue_share_import", "--child", str(log), str(expected_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
+    try:
+        expected_path.write_text(json.dumps(generate(log)))
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bench.bench_revenue_share_import",
+                "--child",
+                str(log),
+                str(expected_path),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+            check=False,
+        )
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
     if result.returncode != 0:
         raise RuntimeError(f"the transaction-log benchmark failed:\n{result.stdout}\n{result.stderr}")
-    shutil.rmtree(directory, ignore_errors=True)
-    return {key: float(value) for key, value in json.loads(result.stdout.strip().splitlines()[-1]).items()}
+    measured = json.loads(result.stdout.strip().splitlines()[-1])
+    print(f"  of which the settlement of {SETTLED_PERIOD}: {measured['settlement_s']:.3g} s", flush=True)
+    return {key: float(value) for key, value in measured["figures"].items()}
 
 
 if __name__ == "__main__":

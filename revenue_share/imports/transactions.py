@@ -5,9 +5,12 @@ transaction, for the duplicate check, and the running totals per month, service 
 
 Columns: transaction_id, timestamp (ISO 8601), service_code, amount (what the payer paid, VAT
 included, in the contract's currency), status (valid, refunded or failed). Per month and service:
-- valid volume = the number of valid transactions;
-- gross collections = the amounts of valid and refunded transactions (refunded money was collected
-  first); refunds = the amounts of refunded ones; failed transactions count for nothing;
+- valid volume = the number of valid transactions; gross collections = their amounts;
+- a refunded transaction is not a valid one: its money was collected and given back within the log,
+  so it counts in neither the gross collections nor the refunds (refunds = 0; the upload's summary
+  counts the refunded transactions). The settlement recomputes gross collections as valid volume x
+  tariff and then takes refunds out: refunds of transactions outside the valid volume would come off
+  twice. Failed transactions count for nothing;
 - VAT = (gross collections − refunds) × r / (1 + r), r the VAT rate of the service's tariff in force
   on the first day of the month, rounded half up to the minor unit once per month and service (the
   formula of revenue_share.calculations.settlement); gateway fees are not in a log: 0.
@@ -278,11 +281,11 @@ class _State:
                     % {"code": code, "period": month_text(period)},
                 )
                 continue
-            gross = Decimal(figures[3] + figures[4]).scaleb(-context.places)
+            gross = Decimal(figures[3]).scaleb(-context.places)
             if gross > LARGEST_AMOUNT:
                 report.add(None, where, _("the month's collections are larger than any amount stored"))
                 continue
-            refunds = Decimal(figures[4]).scaleb(-context.places)
+            refunds = Decimal(0)
             unit = Decimal(1).scaleb(-context.places)
             vat = ((gross - refunds) * rate / (1 + rate)).quantize(unit, rounding=ROUND_HALF_UP)
             result.append(

@@ -11,9 +11,9 @@ read without the offset they would fall in January.
 
 In every block of ten, each service has 3 valid, 1 refunded and 1 failed transaction, so per month
 and service (500 blocks): 1,500 valid, 500 refunded, 500 failed.
-- HT-KS: gross = (1,500 + 500) x 8,800 = 17,600,000; refunds = 500 x 8,800 = 4,400,000;
-  VAT = (17,600,000 − 4,400,000) x 0.1 / 1.1 = 1,200,000.
-- DN-DKDN: gross = 2,000 x 25,000 = 50,000,000; refunds = 12,500,000; VAT = 0.
+A refunded transaction is not revenue: it counts in neither the gross collections nor the refunds.
+- HT-KS: gross = 1,500 x 8,800 = 13,200,000; refunds 0; VAT = 13,200,000 x 0.1 / 1.1 = 1,200,000.
+- DN-DKDN: gross = 1,500 x 25,000 = 37,500,000; refunds 0; VAT = 0.
 """
 
 from __future__ import annotations
@@ -41,10 +41,10 @@ world, _media = base.world, base._media  # the fixtures
 D = Decimal
 HEADER = "transaction_id,timestamp,service_code,amount,status"
 EXPECTED = [
-    ("2026-01", "DN-DKDN", 1500, D(50_000_000), D(12_500_000), D(0), D(0)),
-    ("2026-01", "HT-KS", 1500, D(17_600_000), D(4_400_000), D(0), D(1_200_000)),
-    ("2026-02", "DN-DKDN", 1500, D(50_000_000), D(12_500_000), D(0), D(0)),
-    ("2026-02", "HT-KS", 1500, D(17_600_000), D(4_400_000), D(0), D(1_200_000)),
+    ("2026-01", "DN-DKDN", 1500, D(37_500_000), D(0), D(0), D(0)),
+    ("2026-01", "HT-KS", 1500, D(13_200_000), D(0), D(0), D(1_200_000)),
+    ("2026-02", "DN-DKDN", 1500, D(37_500_000), D(0), D(0), D(0)),
+    ("2026-02", "HT-KS", 1500, D(13_200_000), D(0), D(0), D(1_200_000)),
 ]
 
 
@@ -257,9 +257,9 @@ def test_a_refused_background_import_keeps_its_report_and_writes_no_actuals(
 
 def test_a_second_log_for_months_already_imported_is_refused_unless_it_replaces_them(world):
     """A log of 100 transactions (50 in January, 50 in February) after the full one: refused per month
-    and service; with replace it overwrites the four. Per month, HT-KS 15 valid and 5 refunded:
-    20 x 8,800 = 176,000 gross, 44,000 refunded, VAT 132,000 / 11 = 12,000; DN-DKDN 20 x 25,000 =
-    500,000 gross, 125,000 refunded."""
+    and service; with replace it overwrites the four. Per month, HT-KS 15 valid (and 5 refunded, which
+    count for nothing): 15 x 8,800 = 132,000 gross, VAT 132,000 / 11 = 12,000; DN-DKDN 15 x 25,000 =
+    375,000 gross."""
     upload(world, log_file(log_lines()), kind="transactions")
     with translation.override("en"), pytest.raises(ImportRejected) as refused, assert_nothing_written():
         upload(world, log_file(log_lines(100)), kind="transactions")
@@ -272,7 +272,24 @@ def test_a_second_log_for_months_already_imported_is_refused_unless_it_replaces_
     saved, _ = upload(world, log_file(log_lines(100)), kind="transactions", replace=True)
     assert (saved.summary["created"], saved.summary["replaced"]) == (0, 4)
     small = [
-        ("DN-DKDN", 15, D(500_000), D(125_000), D(0), D(0)),
-        ("HT-KS", 15, D(176_000), D(44_000), D(0), D(12_000)),
+        ("DN-DKDN", 15, D(375_000), D(0), D(0), D(0)),
+        ("HT-KS", 15, D(132_000), D(0), D(0), D(12_000)),
     ]
     assert figures(world["contract"]) == [(month, *row) for month in ("2026-01", "2026-02") for row in small]
+
+
+def test_a_months_settlement_from_a_log_counts_each_refunded_transaction_once(world):
+    """January of the log, settled with a 10 % share of net revenue: HT-KS 1,500 x 8,000 = 12,000,000
+    (13,200,000 collected less 1,200,000 VAT) and DN-DKDN 1,500 x 25,000 = 37,500,000; the 500
+    refunded transactions of each are not revenue and are not taken out again: net revenue
+    49,500,000, the provider's share 4,950,000."""
+    from contracts.models import PaymentMechanism
+    from revenue_share.services.settlements import settlement_compute
+
+    upload(world, log_file(log_lines()), kind="transactions")
+    PaymentMechanism.objects.create(
+        contract=world["contract"], position=0, kind="tiered_share",
+        parameters={"basis": "revenue", "tiers": [{"from": "0", "to": None, "share": "0.1"}]},
+    )  # fmt: skip
+    statement = settlement_compute(actor=world["finance"], contract=world["contract"], period="2026-01")
+    assert (statement.net_revenue, statement.provider_share) == (D(49_500_000), D(4_950_000))
