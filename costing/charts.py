@@ -253,14 +253,14 @@ def _frame(svg: _Svg, legend: Sequence[tuple[str, str, str | None]]) -> None:
     svg.plot_top = PLOT_TOP_BASE + LEGEND_ROW * rows
 
 
-def _year_labels(svg: _Svg, years: Sequence[int], centres: Sequence[float]) -> None:
+def _year_labels(svg: _Svg, years: Sequence[int | str], centres: Sequence[float]) -> None:
     every = max(1, math.ceil(len(years) / 12))
     for index, (year, x) in enumerate(zip(years, centres, strict=True)):
         if index % every == 0:
             svg.text(x, svg.height - BOTTOM + 16, str(year))
 
 
-def _series_check(years: Sequence[int], series: Mapping[str, Sequence[float]]) -> bool:
+def _series_check(years: Sequence[int | str], series: Mapping[str, Sequence[float]]) -> bool:
     """True when there is something to draw; ValueError on lengths or non-finite values."""
     if not years or not series:
         return False
@@ -272,32 +272,42 @@ def _series_check(years: Sequence[int], series: Mapping[str, Sequence[float]]) -
 
 
 def _money_desc(
-    title: str, series: Mapping[str, Sequence[float]], years: Sequence[int], currency: str, language: str
+    title: str,
+    series: Mapping[str, Sequence[float]],
+    years: Sequence[int | str],
+    currency: str,
+    language: str,
+    x_title: str | None = None,
 ) -> str:
     totals = "; ".join(
         f"{label} {_amount(sum(values), currency, language)}" for label, values in series.items()
     )
-    return f"{title}. {_text('year', language)} {years[0]}-{years[-1]}; {_text('total', language)}: {totals}."
+    axis = x_title or _text("year", language)
+    return f"{title}. {axis} {years[0]}-{years[-1]}; {_text('total', language)}: {totals}."
 
 
 # --- charts --------------------------------------------------------------------------------------
 
 
 def stacked_bars_svg(
-    years: Sequence[int],
+    years: Sequence[int | str],
     series: Mapping[str, Sequence[float]],
     title: str,
     currency: str = "VND",
     language: str = "vi",
+    *,
+    x_title: str | None = None,
+    y_title: str | None = None,
 ) -> str:
-    """One bar per year, the series stacked in the given order: positive values upwards from zero,
-    negative values (revenue) downwards. Bar heights are proportional to the values."""
+    """One bar per year (or per the given labels, with `x_title` naming them), the series stacked in
+    the given order: positive values upwards from zero, negative values (revenue) downwards. Bar
+    heights are proportional to the values. `y_title` replaces "Cost (<currency>)"."""
     if not _series_check(years, series):
         return no_data_svg(title, language)
     positive_totals = [sum(max(v[i], 0.0) for v in series.values()) for i in range(len(years))]
     negative_totals = [sum(min(v[i], 0.0) for v in series.values()) for i in range(len(years))]
     ticks = nice_ticks(min(0.0, *negative_totals), max(0.0, *positive_totals))
-    svg = _Svg("bars", title, _money_desc(title, series, years, currency, language))
+    svg = _Svg("bars", title, _money_desc(title, series, years, currency, language, x_title))
     _frame(svg, [(label, PALETTE[i % len(PALETTE)], None) for i, label in enumerate(series)])
     y = _Scale(ticks[0], ticks[-1], svg.height - BOTTOM, svg.plot_top)
     _value_axis(svg, ticks, y, language, vertical=True)
@@ -325,7 +335,9 @@ def stacked_bars_svg(
     zero = y(0.0)
     svg.line(LEFT, zero, WIDTH - RIGHT, zero, INK)
     _year_labels(svg, years, centres)
-    _axis_titles(svg, _text("year", language), _currency_title("cost", currency, language))
+    _axis_titles(
+        svg, x_title or _text("year", language), y_title or _currency_title("cost", currency, language)
+    )
     return svg.finish()
 
 
@@ -335,6 +347,8 @@ def lines_svg(
     title: str,
     currency: str = "VND",
     language: str = "vi",
+    *,
+    y_title: str | None = None,
 ) -> str:
     """One line per series (e.g. the cumulative discounted cost of each option), drawn as given;
     each line has its own colour and dash pattern and a marker with a tooltip per year."""
@@ -364,7 +378,7 @@ def lines_svg(
                 f"<title>{escape(tooltip)}</title></circle>"
             )
     _year_labels(svg, years, xs)
-    _axis_titles(svg, _text("year", language), _currency_title("cost", currency, language))
+    _axis_titles(svg, _text("year", language), y_title or _currency_title("cost", currency, language))
     return svg.finish()
 
 

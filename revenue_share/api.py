@@ -1,6 +1,6 @@
 """API operations of the revenue share app, mounted by ppp/api.py under /revenue-share: the catalogue
 of digital public services with their dated tariffs, and the actuals of a contract (uploads, months
-and services, KPI measurements)."""
+and services, KPI measurements, availability failures)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,14 @@ from ppp.models import User
 from ppp.pagination import Pagination
 from ppp.schemas import ErrorOut
 from revenue_share import selectors, services
-from revenue_share.models import ActualsUpload, KpiMeasurement, PeriodActual, Service, UploadStatus
+from revenue_share.models import (
+    ActualsUpload,
+    AvailabilityFailure,
+    KpiMeasurement,
+    PeriodActual,
+    Service,
+    UploadStatus,
+)
 
 router = Router(tags=["revenue_share"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
@@ -188,6 +195,37 @@ class KpiMeasurementOut(Schema):
         return format(obj.value.normalize(), "f")
 
 
+def _figure(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+class AvailabilityFailureOut(Schema):
+    period: str
+    area: str
+    weighting: str
+    missed_periods: str
+    still_used: bool
+    ratchet: str
+    reference: str
+    upload_id: int
+
+    @staticmethod
+    def resolve_period(obj: AvailabilityFailure) -> str:
+        return f"{obj.period:%Y-%m}"
+
+    @staticmethod
+    def resolve_weighting(obj: AvailabilityFailure) -> str:
+        return _figure(obj.weighting)
+
+    @staticmethod
+    def resolve_missed_periods(obj: AvailabilityFailure) -> str:
+        return _figure(obj.missed_periods)
+
+    @staticmethod
+    def resolve_ratchet(obj: AvailabilityFailure) -> str:
+        return _figure(obj.ratchet)
+
+
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
@@ -198,7 +236,9 @@ def _user(request: HttpRequest) -> User:
     summary="Upload a contract's actuals: all or nothing",
     description="Multipart `file` with `kind` (`volumes`: CSV or .xlsx with period, service_code, "
     "valid_volume, gross_collections, refunds, gateway_fees, vat, currency; `transactions`: a CSV log "
-    "with transaction_id, timestamp, service_code, amount, status; `kpis`: period, kpi_code, value), an "
+    "with transaction_id, timestamp, service_code, amount, status; `kpis`: period, kpi_code, value; "
+    "`failures`, for a contract with an availability payment: period, area, weighting, missed_periods, "
+    "still_used, ratchet and an optional reference), an "
     "optional `idempotency_key` (or the Idempotency-Key header) and `replace`. 201: imported; 202: a "
     "large file, imported by the background job in `job`; 200: this file or key was uploaded before, "
     "nothing is imported again. A refused file is a 400 naming every problem by row and column "
@@ -260,6 +300,17 @@ def kpi_measurement_list(request: HttpRequest, contract_id: int) -> list[KpiMeas
     user = _user(request)
     contract = selectors.actuals_contract_get_for(user=user, pk=contract_id)
     return list(selectors.kpi_measurement_list_for(user=user, contract=contract))
+
+
+@router.get(
+    "/contracts/{contract_id}/actuals/failures",
+    response={200: list[AvailabilityFailureOut], **ACTUALS_ERRORS},
+    summary="The imported availability failures, oldest month first, then by area and reference",
+)
+def availability_failure_list(request: HttpRequest, contract_id: int) -> list[AvailabilityFailure]:
+    user = _user(request)
+    contract = selectors.actuals_contract_get_for(user=user, pk=contract_id)
+    return list(selectors.availability_failure_list_for(user=user, contract=contract))
 
 
 @router.get(

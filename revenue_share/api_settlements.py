@@ -1,6 +1,7 @@
 """API operations of the settlements (a Router mounted beside revenue_share.api): a contract's
-statements with the ledger's running balance, computing a month's draft statement, one statement with
-its lines, and approving (locking) it. Amounts travel as strings."""
+statements with the ledger's payments, outstanding amounts and running balance, computing a month's
+draft statement, one statement with its lines, approving (locking) it, and recording and listing the
+payments that settle it. Amounts travel as strings."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from ninja import Router, Schema, Status
 from ppp.models import User
 from ppp.schemas import ErrorOut
 from revenue_share import settlement_selectors as selectors
-from revenue_share.models import SettlementStatement
+from revenue_share.models import SettlementPayment, SettlementStatement
+from revenue_share.services import payments as payment_services
 from revenue_share.services import settlements as services
 
 router = Router(tags=["revenue_share"])
@@ -29,6 +31,30 @@ class BandConditionsIn(Schema):
 class SettlementComputeIn(Schema):
     period: str  # "YYYY-MM"
     band_conditions: BandConditionsIn | None = None
+
+
+class PaymentIn(Schema):
+    amount: str  # positive, in the contract's currency; the direction is the statement's
+    paid_on: str  # YYYY-MM-DD
+    reference: str  # the bank transfer's reference, unique in the contract
+
+
+class PaymentOut(Schema):
+    id: int
+    statement_id: int
+    amount: str  # + paid by the state to the provider, − paid by the provider to the state
+    paid_on: dt.date
+    reference: str
+    recorded_by: str
+    recorded_at: dt.datetime
+
+    @staticmethod
+    def resolve_amount(obj: SettlementPayment) -> str:
+        return _amount(obj.amount)
+
+    @staticmethod
+    def resolve_recorded_by(obj: SettlementPayment) -> str:
+        return obj.recorded_by.get_username()
 
 
 class LineOut(Schema):
@@ -94,7 +120,18 @@ class StatementOut(Schema):
 
 
 class LedgerStatementOut(StatementOut):
-    running_balance: str | None  # after this statement, approved statements only
+    paid: str  # the payments recorded on it
+    outstanding: str | None  # net payable − paid, approved statements only
+    running_balance: str | None  # after this statement and its payments, approved statements only
+
+    @staticmethod
+    def resolve_paid(obj: SettlementStatement) -> str:
+        return _amount(getattr(obj, "paid", 0))
+
+    @staticmethod
+    def resolve_outstanding(obj: SettlementStatement) -> str | None:
+        owed = getattr(obj, "outstanding", None)
+        return None if owed is None else _amount(owed)
 
     @staticmethod
     def resolve_running_balance(obj: SettlementStatement) -> str | None:
@@ -127,6 +164,8 @@ def settlement_list(request: HttpRequest, contract_id: int) -> list[SettlementSt
     contract = selectors.settlement_contract_get_for(user=user, pk=contract_id)
     statements = []
     for row in selectors.settlement_ledger_for(user=user, contract=contract):
+        row.statement.paid = row.paid  # type: ignore[attr-defined]
+        row.statement.outstanding = row.outstanding  # type: ignore[attr-defined]
         row.statement.running_balance = row.running_balance  # type: ignore[attr-defined]
         statements.append(row.statement)
     return statements
@@ -172,3 +211,35 @@ def settlement_approve(request: HttpRequest, statement_id: int) -> SettlementSta
     user = _user(request)
     statement = selectors.settlement_get_for(user=user, pk=statement_id)
     return services.settlement_approve(actor=user, statement=statement)
+
+
+@router.get(
+    "/settlements/{statement_id}/payments",
+    response={200: list[PaymentOut], **ERRORS},
+    summary="The payments recorded on a statement, oldest first",
+)
+def payment_list(request: HttpRequest, statement_id: int) -> list[SettlementPayment]:
+    user = _user(request)
+    statement = selectors.settlement_get_for(user=user, pk=statement_id)
+    return selectors.payment_list_for(user=user, statement=statement)
+
+
+@router.post(
+    "/settlements/{statement_id}/payments",
+    response={201: PaymentOut, **ERRORS},
+    summary="Record a payment of an approved statement (the agency's finance officers)",
+    description="`amount` is positive and at most what is outstanding; it is stored signed as the "
+    "statement's net amount is. `paid_on` is not before the approval nor in the future; a `reference` "
+    "already recorded for the contract is refused (400), so a transfer is never counted twice.",
+)
+def payment_record(request: HttpRequest, statement_id: int, payload: PaymentIn) -> Status[SettlementPayment]:
+    user = _user(request)
+    statement = selectors.settlement_get_for(user=user, pk=statement_id)
+    payment = payment_services.payment_record(
+        actor=user,
+        statement=statement,
+        amount=payload.amount,
+        paid_on=payload.paid_on,
+        reference=payload.reference,
+    )
+    return Status(201, payment)

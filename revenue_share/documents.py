@@ -16,6 +16,7 @@ from ppp.documents import registry
 from ppp.documents.pdf import Document, Meta, moment, money, parse_moment
 from revenue_share import settlement_selectors as selectors
 from revenue_share.models import SettlementStatement, SettlementStatus
+from revenue_share.rules import condition_text, rule_text, side_text
 
 SECTIONS = (
     ("share", gettext_lazy("This month's sharing")),
@@ -79,7 +80,7 @@ def collect(statement: SettlementStatement, language: str) -> dict[str, Any]:
                 "reference": line.get("reference", ""),
                 "payee": _("the provider") if line["payee"] == "provider" else _("the state"),
                 "amount": line["amount"],
-                "rule": line.get("rule", ""),
+                "rule": rule_text(line.get("rule", "")),
             }
             for line in statement.lines
         ],
@@ -175,7 +176,11 @@ def render(inputs: dict[str, Any], meta: Meta) -> bytes:
         doc.table(
             [_("Condition"), _("Applies to"), _("Holds")],
             [
-                [cond["name"], cond["applies_to"], _("holds") if cond["held"] else _("does not hold")]
+                [
+                    condition_text(cond["name"]),
+                    side_text(cond["applies_to"]),
+                    _("holds") if cond["held"] else _("does not hold"),
+                ]
                 for cond in band["conditions"]
             ],
             widths=[4, 1.5, 1.5],

@@ -63,13 +63,15 @@ class Tariff(models.Model):
 # --- actuals ---------------------------------------------------------------------------------------
 # What happened in each month of a contract's term: per service, the valid volume and the money
 # collected (imported from a per-period file or aggregated from the provider's raw transaction log),
-# and the KPI measurements. An upload is all or nothing: its rows exist only if every row was valid.
+# the KPI measurements and the availability failures. An upload is all or nothing: its rows exist only
+# if every row was valid.
 
 
 class ActualsKind(models.TextChoices):
     VOLUMES = "volumes", _("Volumes and collections per period")
     TRANSACTIONS = "transactions", _("Transaction log")
     KPIS = "kpis", _("KPI measurements")
+    FAILURES = "failures", _("Availability failures")
 
 
 class UploadStatus(models.TextChoices):
@@ -190,6 +192,42 @@ class KpiMeasurement(models.Model):
         return f"{self.period:%Y-%m} {self.code}: {self.value}"
 
 
+class AvailabilityFailure(models.Model):
+    """One failure of an area of the service in the month starting on `period` (the first day of a
+    month), for the availability payment's deduction: the area's weighting (> 0), the measurement
+    periods it was unavailable (>= 0), whether it was still used meanwhile (the still-used factor of
+    the mechanism applies), the repetition ratchet (>= 1; 1 for a first failure) and the contract's own
+    reference of the failure (optional). All three figures are plain numbers with 4 decimal places."""
+
+    contract = models.ForeignKey(
+        "contracts.Contract", on_delete=models.PROTECT, related_name="availability_failures"
+    )
+    period = models.DateField(_("period"))
+    area = models.CharField(_("area"), max_length=100)
+    weighting = models.DecimalField(_("weighting"), max_digits=16, decimal_places=4)
+    missed_periods = models.DecimalField(_("missed periods"), max_digits=16, decimal_places=4)
+    still_used = models.BooleanField(_("still used"), default=False)
+    ratchet = models.DecimalField(_("ratchet"), max_digits=16, decimal_places=4, default=1)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    upload = models.ForeignKey(ActualsUpload, on_delete=models.PROTECT, related_name="availability_failures")
+
+    class Meta:
+        ordering = ["period", "area", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "period", "area", "reference"], name="availability_failure_unique"
+            ),
+            models.CheckConstraint(condition=Q(period__day=1), name="availability_failure_first_of_month"),
+            models.CheckConstraint(
+                condition=Q(weighting__gt=0, missed_periods__gte=0, ratchet__gte=1),
+                name="availability_failure_figures",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} {self.area}: {self.missed_periods}"
+
+
 # --- settlements -----------------------------------------------------------------------------------
 # One statement per contract and month of its term: computed from the month's imported actuals by the
 # pure calculations (revenue_share.calculations.settle), kept with its input snapshot and hash, and
@@ -260,3 +298,30 @@ class SettlementStatement(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status == SettlementStatus.APPROVED
+
+
+class SettlementPayment(models.Model):
+    """A payment that settles (part of) an approved statement, signed like the statement's net amount:
+    + paid by the state to the provider, − paid by the provider to the state (services/payments.py)."""
+
+    contract = models.ForeignKey(
+        "contracts.Contract", on_delete=models.PROTECT, related_name="settlement_payments"
+    )
+    statement = models.ForeignKey(SettlementStatement, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField(_("amount"), **MONEY)
+    paid_on = models.DateField(_("paid on"))
+    reference = models.CharField(_("bank reference"), max_length=100)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["contract_id", "paid_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "reference"], name="settlement_payment_unique_reference"
+            ),
+            models.CheckConstraint(condition=~Q(amount=0), name="settlement_payment_not_zero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"payment {self.reference} of statement {self.statement_id}"

@@ -15,7 +15,14 @@ from contracts.models import Contract
 from contracts.selectors import contract_get_for, contract_list_for
 from ppp.errors import NotFound
 from ppp.models import User
-from revenue_share.models import ActualsUpload, KpiMeasurement, PeriodActual, Service, Tariff
+from revenue_share.models import (
+    ActualsUpload,
+    AvailabilityFailure,
+    KpiMeasurement,
+    PeriodActual,
+    Service,
+    Tariff,
+)
 
 
 def tariffs_on(day: dt.date) -> Q:
@@ -97,6 +104,12 @@ def period_actual_list_for(*, user: User, contract: Contract) -> QuerySet[Period
 
 def kpi_measurement_list_for(*, user: User, contract: Contract) -> QuerySet[KpiMeasurement]:
     return KpiMeasurement.objects.filter(contract=contract).order_by("period", "code")
+
+
+def availability_failure_list_for(*, user: User, contract: Contract) -> QuerySet[AvailabilityFailure]:
+    """Every availability failure imported for the contract, oldest month first, then by area and
+    reference."""
+    return AvailabilityFailure.objects.filter(contract=contract).order_by("period", "area", "reference")
 
 
 @dataclass(frozen=True)

@@ -2,15 +2,17 @@
 selector lets see the contract: the agency's people, its reviewing body's approvers, and the vendor's
 people for their own contracts. Anybody else gets the same 404 as for a missing statement.
 
-The ledger is derived here rather than stored: the approved statements in month order, each with
-the running balance of what the state owes the provider (+) or is owed (−). No payments are
-recorded yet, so the balance is the sum of the approved net amounts payable.
+The ledger is derived here rather than stored: the statements in month order, each approved one
+with what was paid on it (services/payments.py), what is still outstanding, and the running balance
+of what the state owes the provider (+) or is owed (−) after it: Σ approved net amounts payable −
+Σ payments. A draft is not settled yet and has no balance.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
@@ -19,7 +21,7 @@ from contracts.models import Contract
 from contracts.selectors import contract_get_for, contract_list_for
 from ppp.errors import NotFound
 from ppp.models import User
-from revenue_share.models import SettlementStatement, SettlementStatus
+from revenue_share.models import SettlementPayment, SettlementStatement, SettlementStatus
 from revenue_share.services.settlements import SETTLED_CONTRACT_STATUSES
 
 
@@ -43,11 +45,28 @@ def settlement_contract_list_for(*, user: User) -> QuerySet[Contract]:
 
 
 def settlement_list_for(*, user: User, contract: Contract) -> QuerySet[SettlementStatement]:
-    """The contract's statements, oldest month first (`contract` came from settlement_contract_get_for)."""
+    """The contract's statements, oldest month first, each with its payments (`contract` came from
+    settlement_contract_get_for)."""
     return (
         SettlementStatement.objects.filter(contract=contract)
         .select_related("computed_by", "approved_by")
+        .prefetch_related(_payments())
         .order_by("period", "version")
+    )
+
+
+def _payments() -> Prefetch[Any]:
+    return Prefetch(
+        "payments", queryset=SettlementPayment.objects.select_related("recorded_by").order_by("paid_on", "pk")
+    )
+
+
+def payment_list_for(*, user: User, statement: SettlementStatement) -> list[SettlementPayment]:
+    """The payments of a statement the person may read (it came from settlement_get_for)."""
+    return list(
+        SettlementPayment.objects.filter(statement=statement)
+        .select_related("recorded_by")
+        .order_by("paid_on", "pk")
     )
 
 
@@ -67,11 +86,13 @@ def settlement_get_for(*, user: User, pk: int) -> SettlementStatement:
 
 @dataclass(frozen=True)
 class LedgerRow:
-    """One statement with the running balance after it (approved statements only; None for a draft,
-    which is not settled yet)."""
+    """One statement with what was paid on it, what is outstanding and the running balance after it
+    (approved statements only; None for a draft, which is not settled yet)."""
 
     statement: SettlementStatement
     amount: Decimal
+    paid: Decimal
+    outstanding: Decimal | None
     running_balance: Decimal | None
 
 
@@ -79,11 +100,19 @@ def settlement_ledger_for(*, user: User, contract: Contract) -> list[LedgerRow]:
     balance = Decimal(0)
     rows = []
     for statement in settlement_list_for(user=user, contract=contract):
+        paid = sum((payment.amount for payment in statement.payments.all()), Decimal(0))
         running: Decimal | None = None
+        owed: Decimal | None = None
         if statement.status == SettlementStatus.APPROVED:
-            balance += statement.net_payable_by_state
-            running = balance
+            balance += statement.net_payable_by_state - paid
+            running, owed = balance, statement.net_payable_by_state - paid
         rows.append(
-            LedgerRow(statement=statement, amount=statement.net_payable_by_state, running_balance=running)
+            LedgerRow(
+                statement=statement,
+                amount=statement.net_payable_by_state,
+                paid=paid,
+                outstanding=owed,
+                running_balance=running,
+            )
         )
     return rows

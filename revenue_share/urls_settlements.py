@@ -9,4 +9,5 @@ urlpatterns = [
     path("contracts/<int:pk>/settlements/", views.settlement_contract, name="settlement_contract"),
     path("settlements/<int:pk>/", views.settlement_detail, name="settlement_detail"),
     path("settlements/<int:pk>/approve/", views.settlement_approve, name="settlement_approve"),
+    path("settlements/<int:pk>/payments/", views.settlement_payment, name="settlement_payment"),
 ]

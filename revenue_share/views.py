@@ -58,7 +58,9 @@ class ActualsUploadForm(forms.Form):
     replace = forms.BooleanField(
         label=gettext_lazy("Replace months already imported"),
         required=False,
-        help_text=gettext_lazy("Without it, a month and service (or KPI) already imported is refused."),
+        help_text=gettext_lazy(
+            "Without it, a month and service (or a KPI, or a failure) already imported is refused."
+        ),
     )
 
 
@@ -73,7 +75,7 @@ def _contract_for(request: HttpRequest, pk: int) -> Contract | None:
 @require_http_methods(["GET", "POST"])
 def actuals(request: HttpRequest, pk: int) -> HttpResponse:
     """The contract's actuals: the upload form, the uploads with their reports, the months per
-    service and the KPI measurements."""
+    service, the KPI measurements and the availability failures."""
     contract = _contract_for(request, pk)
     if contract is None:
         return render(request, "404.html", status=404)
@@ -114,6 +116,7 @@ def actuals(request: HttpRequest, pk: int) -> HttpResponse:
         "uploads": list(selectors.actuals_upload_list_for(user=user, contract=contract)[:50]),  # type: ignore[arg-type]
         "pivot": selectors.period_actual_pivot_for(user=user, contract=contract),  # type: ignore[arg-type]
         "kpis": _kpi_table(contract, list(selectors.kpi_measurement_list_for(user=user, contract=contract))),  # type: ignore[arg-type]
+        "failures": list(selectors.availability_failure_list_for(user=user, contract=contract)),  # type: ignore[arg-type]
     }
     return render(request, "revenue_share/actuals.html", context, status=status)
 

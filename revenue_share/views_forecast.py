@@ -19,6 +19,7 @@ from contracts.models import Contract
 from contracts.permissions import belongs_to_vendor, can_prepare_contract
 from ppp.errors import Conflict, DomainError, NotFound
 from ppp.views import apply_domain_error
+from revenue_share.charts import state_cash_chart
 from revenue_share.services import forecasts as services
 
 
@@ -107,4 +108,7 @@ def forecast(request: HttpRequest, pk: int) -> HttpResponse:
                 for item in result.scenarios
             ]
             context["probability_percent"] = _percent(result.liability.probability_of_payment)
+            context["cash_chart"] = state_cash_chart(
+                [(label, item) for label, item, _irr in context["scenarios"]], result.currency
+            )
     return render(request, "revenue_share/forecast.html", context, status=status)

@@ -22,6 +22,7 @@ from openpyxl.styles import Font
 from ppp.errors import NotFound
 from revenue_share import settlement_selectors as selectors
 from revenue_share.models import SettlementStatement
+from revenue_share.rules import rule_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIXED = dt.datetime(2000, 1, 1)  # the workbook's own created/modified stamps: the same bytes every time
@@ -79,7 +80,7 @@ def statement_workbook(statement: SettlementStatement) -> bytes:
         sheet.cell(row, 2, line.get("reference", ""))
         sheet.cell(row, 3, payee)
         sheet.cell(row, 4, _number(line["amount"])).number_format = money
-        sheet.cell(row, 5, line.get("rule", ""))
+        sheet.cell(row, 5, rule_text(line.get("rule", "")))
     row += 1
     for label, value in (
         (_("Net revenue"), statement.net_revenue),

@@ -4,6 +4,7 @@ running balance) and one statement (its lines with rule and inputs, the approve 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -11,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,7 +22,10 @@ from contracts.permissions import belongs_to_vendor, can_prepare_contract
 from ppp.errors import DomainError, NotFound, PermissionDenied
 from ppp.views import apply_domain_error, forbidden
 from revenue_share import settlement_selectors as selectors
-from revenue_share.models import SettlementStatement
+from revenue_share.charts import shares_chart
+from revenue_share.models import SettlementStatement, SettlementStatus
+from revenue_share.rules import condition_text, rule_text, side_text
+from revenue_share.services import payments as payment_services
 from revenue_share.services import settlements as services
 
 CONDITION_CHOICES = [
@@ -57,6 +62,26 @@ class SettlementComputeForm(forms.Form):
         if not any(stated.values()):
             return None
         return {name: value == "yes" if value else None for name, value in stated.items()}  # type: ignore[misc]
+
+
+class PaymentForm(forms.Form):
+    amount = forms.CharField(
+        label=gettext_lazy("Amount paid"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text=gettext_lazy("A positive amount in the contract's currency, at most what is outstanding."),
+    )
+    paid_on = forms.CharField(
+        label=gettext_lazy("Paid on"),
+        max_length=10,
+        initial=lambda: timezone.localdate().isoformat(),
+        widget=forms.TextInput(attrs={"type": "date"}),
+    )
+    reference = forms.CharField(
+        label=gettext_lazy("Bank reference"),
+        max_length=100,
+        help_text=gettext_lazy("The transfer's reference; the same reference is not recorded twice."),
+    )
 
 
 def _user(request: HttpRequest) -> Any:
@@ -117,12 +142,14 @@ def settlement_contract(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("revenue_share:settlement_detail", pk=statement.pk)
         else:
             status = 400
+    ledger = selectors.settlement_ledger_for(user=user, contract=contract)
     context = {
         "contract": contract,
         "contract_vendor_only": belongs_to_vendor(user, contract)
         and not can_prepare_contract(user, contract),
         "form": form if may_compute else None,
-        "ledger": selectors.settlement_ledger_for(user=user, contract=contract),
+        "ledger": ledger,
+        "chart": shares_chart([row.statement for row in ledger], contract.currency),
     }
     return render(request, "revenue_share/settlement_contract.html", context, status=status)
 
@@ -144,7 +171,9 @@ def settlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "revenue_share/settlement_detail.html", _detail_context(request, statement))
 
 
-def _detail_context(request: HttpRequest, statement: SettlementStatement) -> dict[str, Any]:
+def _detail_context(
+    request: HttpRequest, statement: SettlementStatement, payment_form: PaymentForm | None = None
+) -> dict[str, Any]:
     user = _user(request)
     contract = statement.contract
     return {
@@ -153,15 +182,44 @@ def _detail_context(request: HttpRequest, statement: SettlementStatement) -> dic
         "contract_vendor_only": belongs_to_vendor(user, contract)
         and not can_prepare_contract(user, contract),
         "sections": [
-            (_("This month's sharing"), [line for line in statement.lines if line["section"] == "share"]),
-            (
-                _("Adjustments of locked months"),
-                [line for line in statement.lines if line["section"] == "adjustment"],
-            ),
-            (_("Balance"), [line for line in statement.lines if line["section"] == "balance"]),
+            (_("This month's sharing"), _lines(statement, "share")),
+            (_("Adjustments of locked months"), _lines(statement, "adjustment")),
+            (_("Balance"), _lines(statement, "balance")),
+        ],
+        "band_conditions": [
+            {
+                **condition,
+                "label": condition_text(condition["name"]),
+                "side": side_text(condition["applies_to"]),
+            }
+            for condition in (statement.band or {}).get("conditions", [])
         ],
         "may_approve": services.can_approve_settlement(user, statement),
+        **_payment_context(user, statement, payment_form),
     }
+
+
+def _payment_context(user: Any, statement: SettlementStatement, form: PaymentForm | None) -> dict[str, Any]:
+    payments = selectors.payment_list_for(user=user, statement=statement)
+    if statement.status != SettlementStatus.APPROVED:
+        return {"payments": payments, "outstanding": None, "payment_form": None}
+    paid = sum((payment.amount for payment in payments), Decimal(0))
+    owed = statement.net_payable_by_state - paid
+    may_record = owed != 0 and payment_services.can_record_payment(user, statement)
+    return {
+        "payments": payments,
+        "outstanding": owed,
+        "payment_form": (form or PaymentForm()) if may_record else None,
+    }
+
+
+def _lines(statement: SettlementStatement, section: str) -> list[dict[str, Any]]:
+    """The section's lines, each rule in the reader's language."""
+    return [
+        {**line, "rule": rule_text(line.get("rule", ""))}
+        for line in statement.lines
+        if line["section"] == section
+    ]
 
 
 @require_POST
@@ -179,3 +237,30 @@ def settlement_approve(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("revenue_share:settlement_detail", pk=statement.pk)
     messages.success(request, _("The statement is approved and locked."))
     return redirect("revenue_share:settlement_detail", pk=statement.pk)
+
+
+@require_POST
+@login_required
+def settlement_payment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a payment of an approved statement (the agency's finance officers)."""
+    statement = _statement_for(request, pk)
+    if statement is None:
+        return render(request, "404.html", status=404)
+    user = _user(request)
+    if not payment_services.can_record_payment(user, statement):
+        return forbidden(
+            request, PermissionDenied("settlement.payment_forbidden", _("You may not record payments."))
+        )
+    form = PaymentForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            payment_services.payment_record(actor=user, statement=statement, **form.cleaned_data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+            status = error.status_code
+        else:
+            messages.success(request, _("The payment is recorded."))
+            return redirect("revenue_share:settlement_detail", pk=statement.pk)
+    context = _detail_context(request, statement, payment_form=form)
+    return render(request, "revenue_share/settlement_detail.html", context, status=status)

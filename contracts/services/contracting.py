@@ -289,11 +289,19 @@ def _clean_mechanism(errors: Errors, kind: str, parameters: Any, contract_type: 
             errors, "parameters.periods_per_year", p.get("periods_per_year"), minimum=1, maximum=366 * 24
         )
         used_factor = _fraction(errors, "parameters.still_used_factor", p.get("still_used_factor", "0.5"))
-        return {
+        availability: dict[str, Any] = {
             "annual_payment": str(annual),
             "periods_per_year": periods,
             "still_used_factor": str(used_factor),
         }
+        # The sum of all areas' weightings (the area rate's divisor); optional, 1 when not given, so a
+        # contract whose failures state shares of 1 as weightings need not give it.
+        weighting = _amount(errors, "parameters.total_weighting", p.get("total_weighting"), required=False)
+        if weighting is not None and weighting <= 0:
+            errors.add("parameters.total_weighting", _("must be greater than 0"))
+        elif weighting is not None:
+            availability["total_weighting"] = str(weighting)
+        return availability
     if kind == MechanismKind.SERVICE_CREDITS:
         cap = _fraction(errors, "parameters.cap_share", p.get("cap_share"))
         method = p.get("method", "shortfall_share")

@@ -84,6 +84,7 @@ class AvailabilityTerms:
     annual_payment: Decimal
     periods_per_year: int  # measurement periods a year (365 for days, 8,760 for hours)
     still_used_factor: Decimal  # the part of a full deduction when the failed area is still used
+    total_weighting: Decimal = Decimal(1)  # the sum of all areas' weightings (> 0)
 
 
 @dataclass(frozen=True)
@@ -221,7 +222,18 @@ def _availability(p: Mapping[str, Any]) -> AvailabilityTerms:
         annual_payment=_amount(p, AVAILABILITY, "annual_payment"),
         periods_per_year=whole_value(p.get("periods_per_year"), "availability.periods_per_year", minimum=1),
         still_used_factor=fraction_value(p.get("still_used_factor", "0.5"), "availability.still_used_factor"),
+        total_weighting=_total_weighting(p.get("total_weighting")),
     )
+
+
+def _total_weighting(value: Any) -> Decimal:
+    """The sum of all areas' weightings: above 0 (1 when the contract does not give it)."""
+    if value is None or value == "":
+        return Decimal(1)
+    number = decimal_value(value, "availability.total_weighting", minimum=0)
+    if number <= 0:
+        raise SettlementInputError("availability.total_weighting", "must be greater than 0")
+    return number
 
 
 def _service_credits(p: Mapping[str, Any]) -> ServiceCreditTerms:

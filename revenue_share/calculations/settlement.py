@@ -360,7 +360,7 @@ def adjustment_lines(locked: Statement, recomputed: Statement) -> tuple[Line, ..
             signed_line(
                 f"adjustment.{key}",
                 new - old,
-                rule=f"recomputed − locked, period {locked.period}",
+                rule="recomputed − locked",
                 inputs={"period": locked.period, "section": section, "locked": old, "recomputed": new},
                 places=recomputed.places,
                 reference=f"{locked.period}/{reference}" if reference else locked.period,

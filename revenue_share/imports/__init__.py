@@ -1,5 +1,6 @@
-"""Parsing and checking of uploaded actuals (CSV and XLSX files, raw transaction logs), without the
-database: the service hands in the contract's facts (`ImportContext`) and persists what comes back."""
+"""Parsing and checking of uploaded actuals (CSV and XLSX files of volumes, KPI measurements and
+availability failures, raw transaction logs), without the database: the service hands in the
+contract's facts (`ImportContext`) and persists what comes back."""
 
 from .common import (
     MAX_REPORTED,
@@ -13,11 +14,22 @@ from .common import (
     size_limit,
     taken_message,
 )
-from .periods import KpiFigure, Parsed, PeriodFigures, parse_kpis, parse_volumes
+from .periods import (
+    FailureFigure,
+    KpiFigure,
+    Parsed,
+    PeriodFigures,
+    failure_key,
+    failure_label,
+    parse_failures,
+    parse_kpis,
+    parse_volumes,
+)
 from .transactions import MonthTotals, TransactionsResult, aggregate_transactions
 
 __all__ = [
     "MAX_REPORTED",
+    "FailureFigure",
     "ImportContext",
     "ImportRejected",
     "KpiFigure",
@@ -29,7 +41,10 @@ __all__ = [
     "TransactionsResult",
     "aggregate_transactions",
     "check_size",
+    "failure_key",
+    "failure_label",
     "file_format",
+    "parse_failures",
     "parse_kpis",
     "parse_volumes",
     "reject",

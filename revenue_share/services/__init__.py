@@ -1,5 +1,6 @@
 """Writes of the revenue share app: the import of a contract's actuals (per-period volumes and
-collections, raw transaction logs, KPI measurements), all or nothing.
+collections, raw transaction logs, KPI measurements, availability failures), all or nothing; the
+settlement statements (settlements.py) and their payments (payments.py); the forecasts.
 
 Who: the agency's finance officers and the provider's bid preparers and signatories of that contract
 (the provider reports what it collected; the agency verifies it). An upload is checked completely
@@ -7,9 +8,9 @@ before anything is written, inside one transaction; a refused small upload leave
 refused background import leaves its upload marked rejected with the report and no actuals.
 
 Never twice: a file whose SHA-256 matches an upload of the same contract and kind that is imported or
-being imported, or a repeated idempotency key, returns that upload. A month and service (or KPI)
-already imported is overwritten only when the upload asks to replace it; there is no lock yet (a
-settled period will be locked by the settlements, and corrected by adjustment lines instead).
+being imported, or a repeated idempotency key, returns that upload. A month and service (or KPI, or
+failure) already imported is overwritten only when the upload asks to replace it, even in a month
+whose statement is locked: the correction is carried into a later statement as adjustment lines.
 
 Uploads larger than BACKGROUND_BYTES (in practice transaction logs: the other kinds are limited to
 that size) are stored and imported by the "revenue_share.import" job, which reports rows read

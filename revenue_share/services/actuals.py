@@ -1,6 +1,7 @@
 """The upload of a contract's actuals: who may, the checks of the request and the file, the
 never-twice rule, the import at once of a small file and the hand-over of a large one to the job,
-and the writes (months and services or KPI measurements, with the audit entry) both paths share.
+and the writes (months and services, KPI measurements or availability failures, with the audit
+entry) both paths share.
 The rules are in the package's docstring (revenue_share/services/__init__.py)."""
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from contracts import permissions as contract_permissions
-from contracts.models import Contract, ContractStatus
+from contracts.models import Contract, ContractStatus, MechanismKind
 from ppp import audit, jobs, money
-from ppp.errors import Conflict, PermissionDenied
+from ppp.errors import Conflict, PermissionDenied, ValidationFailed
 from ppp.fields import Errors
 from ppp.models import Role, User
 from revenue_share import imports
@@ -30,6 +31,7 @@ from revenue_share.models import (
     LIVE_UPLOAD_STATUSES,
     ActualsKind,
     ActualsUpload,
+    AvailabilityFailure,
     KpiMeasurement,
     PeriodActual,
     Service,
@@ -41,6 +43,7 @@ JOB_KIND = "revenue_share.import"
 BACKGROUND_BYTES = 5 * 1024 * 1024
 OPERATING = frozenset({ContractStatus.ACTIVE, ContractStatus.COMPLETED, ContractStatus.TERMINATED})
 FIGURES = ("valid_volume", "gross_collections", "refunds", "gateway_fees", "vat")
+FAILURE_FIGURES = ("weighting", "missed_periods", "still_used", "ratchet")
 
 
 class UploadedFile(Protocol):
@@ -79,6 +82,7 @@ def actuals_upload(
         )
     key = _checked_request(kind, idempotency_key)
     _check_contract(contract)
+    _check_kind_fits(contract, kind)
     name = os.path.basename(file.name or "")[:255] or "actuals"
     size = int(file.size or 0)
     imports.check_size(kind, size)
@@ -121,7 +125,7 @@ def actuals_upload(
 def _checked_request(kind: str, idempotency_key: str) -> str:
     errors = Errors()
     if kind not in ActualsKind.values:
-        errors.add("kind", _("choose volumes, transactions or kpis"))
+        errors.add("kind", _("choose volumes, transactions, kpis or failures"))
     key = (idempotency_key or "").strip()
     if len(key) > 100 or not key.isprintable():
         errors.add("idempotency_key", _("at most 100 printable characters"))
@@ -138,6 +142,19 @@ def _check_contract(contract: Contract) -> None:
         )
     if contract.start_date is None or contract.end_date is None:
         raise Conflict("actuals.contract_without_term", _("The contract has no start and end dates yet."))
+
+
+def _check_kind_fits(contract: Contract, kind: str) -> None:
+    """Availability failures are deducted from an availability payment: without one they are refused."""
+    if kind != ActualsKind.FAILURES:
+        return
+    if not contract.mechanisms.filter(kind=MechanismKind.AVAILABILITY).exists():
+        message = _("The contract has no availability payment, so it has no availability failures.")
+        raise ValidationFailed(
+            "actuals.no_availability_payment",
+            message,
+            {"kind": _("failures only for a contract with an availability payment")},
+        )
 
 
 def _sha256(file: UploadedFile) -> str:
@@ -205,6 +222,12 @@ def import_context(contract: Contract, kind: str, *, replace: bool) -> ImportCon
     if not replace:
         if kind == ActualsKind.KPIS:
             taken = frozenset(KpiMeasurement.objects.filter(contract=contract).values_list("period", "code"))
+        elif kind == ActualsKind.FAILURES:
+            failures = AvailabilityFailure.objects.filter(contract=contract)
+            taken = frozenset(
+                (period, imports.failure_key(area, reference))
+                for period, area, reference in failures.values_list("period", "area", "reference")
+            )
         else:
             rows = PeriodActual.objects.filter(contract=contract).values_list("period", "service__code")
             taken = frozenset(rows)
@@ -240,6 +263,8 @@ def parse(
     data = source if isinstance(source, bytes) else source.read()
     if kind == ActualsKind.KPIS:
         return imports.parse_kpis(data, file_format, context)
+    if kind == ActualsKind.FAILURES:
+        return imports.parse_failures(data, file_format, context)
     return imports.parse_volumes(data, file_format, context)
 
 
@@ -251,6 +276,8 @@ def write(upload: ActualsUpload, parsed: Any) -> None:
     unless the upload replaces them, and leave the audit entry with every figure before and after."""
     if upload.kind == ActualsKind.KPIS:
         summary, before, after = _write_kpis(upload, parsed.items)
+    elif upload.kind == ActualsKind.FAILURES:
+        summary, before, after = _write_failures(upload, parsed.items)
     else:
         rows = parsed.totals if upload.kind == ActualsKind.TRANSACTIONS else parsed.items
         summary, before, after = _write_periods(upload, rows)
@@ -358,6 +385,55 @@ def _write_kpis(upload: ActualsUpload, items: Any) -> tuple[dict[str, Any], list
         replaced.append(measurement)
     KpiMeasurement.objects.bulk_create(created)
     KpiMeasurement.objects.bulk_update(replaced, ["value", "upload"])
+    return {"created": len(created), "replaced": len(replaced)}, before, after
+
+
+def _write_failures(upload: ActualsUpload, items: Any) -> tuple[dict[str, Any], list[Any], list[Any]]:
+    contract = upload.contract
+    wanted = {(item.period, item.area, item.reference) for item in items}
+    existing = {
+        (f.period, f.area, f.reference): f
+        for f in AvailabilityFailure.objects.filter(
+            contract=contract, period__in={p for p, _a, _r in wanted}, area__in={a for _p, a, _r in wanted}
+        )
+        if (f.period, f.area, f.reference) in wanted
+    }
+    if existing and not upload.replace:
+        problems = [
+            imports.Problem(
+                None,
+                f"periods[{period:%Y-%m}].{imports.failure_label(area, reference)}",
+                imports.taken_message(period, imports.failure_label(area, reference)),
+            )
+            for period, area, reference in sorted(existing)
+        ]
+        raise ImportRejected(problems[: imports.MAX_REPORTED], len(problems))
+    created, replaced, before, after = [], [], [], []
+    for item in items:
+        figures = {name: getattr(item, name) for name in FAILURE_FIGURES}
+        shown = {"period": f"{item.period:%Y-%m}", "area": item.area, "reference": item.reference}
+        after.append({**shown, **figures})
+        failure = existing.get((item.period, item.area, item.reference))
+        if failure is None:
+            created.append(
+                AvailabilityFailure(
+                    contract=contract,
+                    period=item.period,
+                    area=item.area,
+                    reference=item.reference,
+                    upload=upload,
+                    **figures,
+                )
+            )
+            continue
+        stored = {name: getattr(failure, name) for name in FAILURE_FIGURES}
+        before.append({**shown, **stored, "upload": failure.upload_id})
+        for name, value in figures.items():
+            setattr(failure, name, value)
+        failure.upload = upload
+        replaced.append(failure)
+    AvailabilityFailure.objects.bulk_create(created)
+    AvailabilityFailure.objects.bulk_update(replaced, [*FAILURE_FIGURES, "upload"])
     return {"created": len(created), "replaced": len(replaced)}, before, after
 
 

@@ -22,9 +22,16 @@ the inputs that correction was computed from, so a correction is never carried t
 statement first rebuilds its inputs: if they no longer match (the actuals changed, or another
 statement carrying the same correction was approved meanwhile) it must be recomputed (Conflict).
 
-Not modelled yet: availability failures (no table records them, so an availability payment is settled
-without deductions) and payments (the balance brought forward is 0; the ledger selector shows the
-running balance of the approved statements).
+Availability failures: the month's AvailabilityFailure rows (imported like the KPI measurements) are
+in the snapshot as `failures`, ordered by area and reference, and each becomes a deduction line; the
+sum of all areas' weightings is the availability mechanism's `total_weighting` parameter (1 when not
+given), read from the mechanisms in the snapshot, so it has one source. A snapshot stored before
+failures were recorded has no `failures` and recomputes without deductions, as it was settled; a
+contract without an availability payment has no `failures` either, so its snapshots stay as they were.
+
+Payments (services/payments.py) settle approved statements and are not an input of any statement: the
+balance brought forward is 0 and the ledger selector shows what is outstanding and the running
+balance, Σ approved net amounts − Σ payments.
 """
 
 from __future__ import annotations
@@ -47,6 +54,7 @@ from ppp import audit, money
 from ppp.errors import Conflict, PermissionDenied, ValidationFailed
 from ppp.models import User
 from revenue_share.calculations import (
+    AvailabilityFailure,
     BandConditions,
     BandResult,
     Line,
@@ -62,6 +70,7 @@ from revenue_share.calculations import (
     revenue_band_sharing,
     settle,
 )
+from revenue_share.models import AvailabilityFailure as FailureRow
 from revenue_share.models import KpiMeasurement, PeriodActual, SettlementStatement, SettlementStatus, Tariff
 
 ENGINE = "revenue_share.calculations.settle/1"
@@ -267,9 +276,10 @@ def _snapshot(
     levels = list(contract.service_levels.all().order_by("position", "pk"))
     codes = {level.code for level in levels}
     kpis = KpiMeasurement.objects.filter(contract=contract, period=period, code__in=codes).order_by("code")
+    failures = FailureRow.objects.filter(contract=contract, period=period).order_by("area", "reference")
     start = contract.start_date or period
     years = period.year - start.year - (1 if (period.month, period.day) < (start.month, start.day) else 0)
-    return {
+    snapshot = {
         "engine": ENGINE,
         "period": f"{period:%Y-%m}",
         "currency": contract.currency,
@@ -284,6 +294,19 @@ def _snapshot(
         "kpi_results": [[kpi.code, _text(kpi.value)] for kpi in kpis],
         "band": _band_snapshot(contract, period, mechanisms, band_conditions),
     }
+    if any(kind == "availability" for kind, _parameters in mechanisms):
+        snapshot["failures"] = [
+            {
+                "area": failure.area,
+                "reference": failure.reference,
+                "weighting": _text(failure.weighting),
+                "missed_periods": _text(failure.missed_periods),
+                "still_used": failure.still_used,
+                "ratchet": _text(failure.ratchet),
+            }
+            for failure in failures
+        ]
+    return snapshot
 
 
 def _band_result(snapshot: Mapping[str, Any], terms: PaymentTerms) -> BandResult | None:
@@ -317,6 +340,18 @@ def _statement_of(
             for level in snapshot["service_levels"]
         ),
         kpi_results=tuple((code, Decimal(value)) for code, value in snapshot["kpi_results"]),
+        failures=tuple(
+            AvailabilityFailure(
+                area=failure["area"],
+                weighting=Decimal(failure["weighting"]),
+                missed_periods=Decimal(failure["missed_periods"]),
+                still_used=bool(failure["still_used"]),
+                ratchet=Decimal(failure["ratchet"]),
+                reference=failure["reference"],
+            )
+            for failure in snapshot.get("failures", ())
+        ),
+        total_weighting=terms.availability.total_weighting if terms.availability else Decimal(1),
         band=band,
         adjustments=adjustments,
         currency=snapshot["currency"],

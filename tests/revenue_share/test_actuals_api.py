@@ -268,7 +268,7 @@ def test_the_request_itself_is_checked(world):
     assert (missing.status_code, missing.json()["fields"]) == (400, {"file": "Field required"})
     assert (unknown.status_code, unknown.json()["fields"]) == (
         400,
-        {"kind": "choose volumes, transactions or kpis"},
+        {"kind": "choose volumes, transactions, kpis or failures"},
     )
     assert long_key.status_code == 400 and "idempotency_key" in long_key.json()["fields"]
 

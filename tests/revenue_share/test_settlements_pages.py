@@ -95,6 +95,13 @@ def test_the_statement_page_records_a_failing_band_condition(banded):
     page = client_for(banded["approver"]).get(reverse("revenue_share:settlement_detail", args=[statement.pk]))
     assert 'data-testid="band-not-shared"' in page.text and ": dưới ngưỡng chia sẻ." in page.text
     assert 'data-testid="condition-price_and_term_adjustments_exhausted"' in page.text
+    # The year's 39,830,000 against the plan's 60,000,000, as amounts; each condition by its name.
+    assert "Doanh thu thuần của năm 39.830.000 ₫ so với 60.000.000 ₫" in page.text
+    assert (
+        "Đã áp dụng hết các biện pháp điều chỉnh giá và thời hạn (áp dụng cho phần giảm): "
+        "<strong>không đáp ứng</strong>" in page.text
+    )
+    assert "đã khóa" not in page.text  # a draft
 
 
 # --- API ---------------------------------------------------------------------------------------------
@@ -148,3 +155,33 @@ def test_the_api_computes_lists_reads_and_approves(settled):
     assert locked.status_code == 409 and locked.json()["code"] == "settlement.locked"
     bad = API.post(path, json={"period": "2026-13"}, user=settled["finance"])
     assert bad.status_code == 400 and "period" in bad.json()["fields"]
+
+
+def _queries(call: Any) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert call().status_code == 200
+    return len(captured)
+
+
+def test_the_lists_make_the_same_queries_however_many_statements(settled):
+    """The settlement list, the contract's statements page and the API's list: one month approved, then
+    three more months (one approved) and the same number of queries."""
+    contract, finance = settled["contract"], client_for(settled["finance"])
+    first = compute(settled)
+    base.settlement_approve(actor=settled["approver"], statement=first)
+    calls = (
+        lambda: finance.get(reverse("revenue_share:settlement_list")),
+        lambda: finance.get(reverse("revenue_share:settlement_contract", args=[contract.pk])),
+        lambda: API.get(f"/contracts/{contract.pk}/settlements", user=settled["finance"]),
+    )
+    few = [_queries(call) for call in calls]
+    for month in ("2026-04", "2026-05", "2026-06"):
+        compute(settled, month)
+    base.settlement_approve(
+        actor=settled["approver"], statement=SettlementStatement.objects.get(period="2026-04-01")
+    )
+    assert SettlementStatement.objects.count() == 4
+    assert [_queries(call) for call in calls] == few

@@ -71,6 +71,8 @@ PARAMETERS: dict[str, tuple[Parameter, ...]] = {
                   help=gettext_lazy("365 for days, 8,760 for hours.")),
         Parameter("still_used_factor", gettext_lazy("Deduction while the service is still used (%)"),
                   "percent", help=gettext_lazy("Of the full deduction; blank: 50 %.")),
+        Parameter("total_weighting", gettext_lazy("Sum of the areas' weightings"), "amount",
+                  help=gettext_lazy("Blank: 1.")),
     ),
     MechanismKind.SERVICE_CREDITS: (
         Parameter("method", gettext_lazy("Credit"), "choice", METHOD_CHOICES),
