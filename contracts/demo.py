@@ -9,7 +9,12 @@ approved version 1 of the demo portal cost model (costing.demo.PORTAL):
   by the first of its two approvers: it waits for the senior approver (`approver`);
 - "Dự án PPP Cổng dịch vụ công trực tuyến tỉnh Quảng Ninh" (the PPP option, evaluated price): open for
   bids for about 25 more days, with one amendment (the closing moved back five days), one answered
-  clarification, a submitted bid from Red River Cloud (vendor B) and a draft started by vendor A.
+  clarification, a submitted bid from Red River Cloud (vendor B) and a draft started by vendor A;
+- "Dự án PPP Hệ thống thu phí, lệ phí dịch vụ công trực tuyến tỉnh Quảng Ninh" (the PPP option again,
+  run to the end): bid on by both vendors, awarded to vendor A, and its BOT contract from 1 January
+  2026 (a share of the fees collected, the revenue band of Law 64/2020 Art. 82, a financial plan for
+  ten years) approved by both approvers, signed by both parties and in force: revenue_share/demo.py
+  settles its months.
 
 The vendors price each year at a share of the agency's own estimate for that year (the line's unit
 cost escalated to nominal prices), so the bids sit plausibly below the package price; vendor B is a
@@ -43,6 +48,7 @@ from ppp.models import Organisation, User
 
 SERVICE_HIRE_TENDER = "Thuê dịch vụ Cổng dịch vụ công trực tuyến tỉnh Quảng Ninh giai đoạn 2026-2035"
 PPP_TENDER = "Dự án PPP Cổng dịch vụ công trực tuyến tỉnh Quảng Ninh"
+PPP_IN_FORCE_TENDER = "Dự án PPP Hệ thống thu phí, lệ phí dịch vụ công trực tuyến tỉnh Quảng Ninh"
 
 # Packages above VND 10 bn: bid security 1.5-3 % of the package price, at least 18 days to prepare.
 BID_SECURITY_RATE = "0.015"
@@ -101,6 +107,7 @@ class People:
     vendors: dict[str, Organisation]  # "vendor_a", "vendor_b"
     preparers: dict[str, User]
     signatories: dict[str, User]
+    agency_signatory: User
 
 
 def _people() -> People:
@@ -116,6 +123,7 @@ def _people() -> People:
         vendors={key: Organisation.objects.get(tax_code=tax_codes[key]) for key in ("vendor_a", "vendor_b")},
         preparers={key: users[key] for key in ("vendor_a", "vendor_b")},
         signatories={key: users[f"{key}_sign"] for key in ("vendor_a", "vendor_b")},
+        agency_signatory=users["agency_sign"],
     )
 
 
@@ -330,6 +338,66 @@ def _complete_contract(people: People, contract: Contract) -> None:
     )
 
 
+# The BOT contract in force: the provider keeps 70 % of the month's net fee revenue up to
+# VND 400 m and 60 % above; above 125 % or below 75 % of the plan's revenue the year's excess or
+# shortfall is shared half and half (the rule book's defaults).
+IN_FORCE_MECHANISMS = [
+    {"kind": "tiered_share", "parameters": {"basis": "revenue", "tiers": [
+        {"from": "0", "to": "400000000", "share": "0.7"}, {"from": "400000000", "to": None, "share": "0.6"},
+    ]}},
+    {"kind": "revenue_band", "parameters": {"upper_threshold": "1.25", "lower_threshold": "0.75",
+                                            "share": "0.5", "share_basis": "threshold", "downside": True}},
+    {"kind": "service_credits", "parameters": {"method": "shortfall_share", "cap_share": "0.1"}},
+]  # fmt: skip
+IN_FORCE_PRICING_A = Pricing(
+    shares={"PPP-01": ("0.90", 1_000_000), "PPP-02": ("0.94", 100_000)},
+    discount_rate="0", validity_days=180, security_reference="BL-VCB-2026-02291",
+)  # fmt: skip
+# The plan: VND 4.2 bn of net fee revenue in 2026, growing 8 % a year.
+IN_FORCE_PLAN = {
+    year: str((Decimal(4_200_000_000) * Decimal("1.08") ** (year - 2026)).quantize(Decimal(1_000_000)))
+    for year in range(2026, 2036)
+}
+
+
+def _in_force_tender(people: People, model: CostModel) -> Tender:
+    tender = _published(
+        people, model, "ppp", "Kính trình Sở Tài chính thẩm định hồ sơ mời thầu dự án PPP thu phí, lệ phí.",
+        title=PPP_IN_FORCE_TENDER, method="evaluated_price", bid_validity_days=180,
+        scope_of_work="Đầu tư, vận hành hệ thống thu phí, lệ phí các dịch vụ công trực tuyến của tỉnh theo "
+        "hợp đồng BOT; nhà đầu tư được hưởng phần doanh thu phí theo tỷ lệ, chia sẻ theo Điều 82 Luật PPP.",
+    )  # fmt: skip
+    for vendor, pricing in (("vendor_a", IN_FORCE_PRICING_A), ("vendor_b", PPP_PRICING["vendor_b"])):
+        _bid(people, tender, vendor, pricing, submit=True)
+    tender = _close(tender)
+    _evaluate_and_award(people, tender)
+    contract = Contract.objects.select_related("vendor").get(tender=tender)
+    vendor_key = next(key for key, org in people.vendors.items() if org.pk == contract.vendor_id)
+    contracting.contract_update(
+        actor=people.finance, contract=contract,
+        title="Hợp đồng BOT Hệ thống thu phí, lệ phí dịch vụ công trực tuyến tỉnh Quảng Ninh 2026-2035",
+        contract_type="BOT", start_date="2026-01-01", end_date="2035-12-31",
+        performance_security_rate="0.05", warranty_months=12,
+        data_ownership="Dữ liệu giao dịch thu phí thuộc sở hữu của Sở Thông tin và Truyền thông.",
+        handover="Khi kết thúc hợp đồng, nhà đầu tư chuyển giao hệ thống và dữ liệu cho Nhà nước.",
+    )  # fmt: skip
+    contracting.mechanisms_save(actor=people.finance, contract=contract, mechanisms=IN_FORCE_MECHANISMS)
+    contracting.service_levels_save(actor=people.finance, contract=contract, levels=[
+        {"code": "AV", "name": "Mức độ sẵn sàng của hệ thống thu phí", "target": "99.5", "unit": "%",
+         "period": "monthly", "rule": {"kind": "service_credit", "rate": "0.01"}},
+    ])  # fmt: skip
+    contracting.financial_plan_save(actor=people.finance, contract=contract, revenue=IN_FORCE_PLAN)
+    contracting.contract_submit(
+        actor=people.finance, contract=contract, note="Kính trình thẩm định hợp đồng BOT."
+    )
+    for approver in (people.second_approver, people.approver):
+        contracting.contract_decide(actor=approver, contract=contract, decision="approve", comment="Đồng ý.")
+    contracting.contract_sign(actor=people.signatories[vendor_key], contract=contract)
+    contracting.contract_sign(actor=people.agency_signatory, contract=contract)
+    tender.refresh_from_db()
+    return tender
+
+
 def _ppp_tender(people: People, model: CostModel) -> Tender:
     finance = people.finance
     tender = _published(
@@ -377,7 +445,12 @@ def seed(*, agency: Organisation) -> list[Tender]:
         return []
     people = _people()
     created = []
-    for title, build in ((SERVICE_HIRE_TENDER, _service_hire_tender), (PPP_TENDER, _ppp_tender)):
+    builds = (
+        (SERVICE_HIRE_TENDER, _service_hire_tender),
+        (PPP_TENDER, _ppp_tender),
+        (PPP_IN_FORCE_TENDER, _in_force_tender),
+    )
+    for title, build in builds:
         if not Tender.objects.filter(organisation=agency, title=title).exists():
             created.append(build(people, model))
     return created

@@ -13,6 +13,7 @@ from contracts import demo as contracts_demo
 from costing import demo as costing_demo
 from ppp import demo
 from ppp.models import Organisation, User
+from revenue_share import demo as revenue_share_demo
 
 
 class Command(BaseCommand):
@@ -35,10 +36,13 @@ class Command(BaseCommand):
                 approver=User.objects.get(username="approver"),
             )
             tenders = contracts_demo.seed(agency=agency)
+            settled = revenue_share_demo.seed(agency=agency)
         for name in models:
             self.stdout.write(f"Cost model created: {name}")
         for tender in tenders:
             self.stdout.write(f"Tender created: {tender.reference} {tender.title}")
+        if settled:
+            self.stdout.write("Settlement statements created: January to November 2026")
         login = f"{settings.SITE_URL.rstrip('/')}/login/"
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Sign in at {login} as:"))
         for spec in users:
