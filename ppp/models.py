@@ -20,6 +20,13 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    def get_full_name(self) -> str:
+        """The one name field people fill in (Django's first and last names stay unused)."""
+        return self.full_name.strip()
+
+    def get_short_name(self) -> str:
+        return self.full_name.strip() or self.username
+
 
 class OrganisationKind(models.TextChoices):
     AGENCY = "agency", _("Contracting agency")

@@ -338,7 +338,10 @@ def _signed_by_identity(statement: Statement) -> dict[tuple[str, str, str], Deci
 def adjustment_lines(locked: Statement, recomputed: Statement) -> tuple[Line, ...]:
     """A correction of a locked period as adjustment lines for a later period: for each line (by
     section, key and reference) and for the collections held by the provider, recomputed − locked,
-    when not zero. Their signed sum is recomputed.net_payable_by_state − locked.net_payable_by_state."""
+    when not zero. Their signed sum is recomputed.net_payable_by_state − locked.net_payable_by_state.
+    The inputs give both figures signed towards the provider (`locked_to_provider`,
+    `recomputed_to_provider`: a line to the state counts negative), so their difference is the
+    adjustment's signed amount."""
     if (locked.period, locked.currency, locked.places) != (
         recomputed.period,
         recomputed.currency,
@@ -361,7 +364,12 @@ def adjustment_lines(locked: Statement, recomputed: Statement) -> tuple[Line, ..
                 f"adjustment.{key}",
                 new - old,
                 rule="recomputed − locked",
-                inputs={"period": locked.period, "section": section, "locked": old, "recomputed": new},
+                inputs={
+                    "period": locked.period,
+                    "section": section,
+                    "locked_to_provider": old,
+                    "recomputed_to_provider": new,
+                },
                 places=recomputed.places,
                 reference=f"{locked.period}/{reference}" if reference else locked.period,
                 section=ADJUSTMENT,

@@ -152,7 +152,10 @@ def test_a_correction_of_a_locked_period_becomes_adjustment_lines():
         ("adjustment.per_transaction.fee", "2026-03/BR", D(20_000), PROVIDER, ADJUSTMENT),
         ("adjustment.tiered_share.band", "2026-03/1", D(30_000), PROVIDER, ADJUSTMENT),
     ]
-    assert (lines[0].input("locked"), lines[0].input("recomputed")) == ("200000", "220000")
+    assert (lines[0].input("locked_to_provider"), lines[0].input("recomputed_to_provider")) == (
+        "200000",
+        "220000",
+    )
     assert total(lines) == recomputed.net_payable_by_state - locked.net_payable_by_state == D(50_000)
 
 

@@ -117,8 +117,10 @@ def test_an_approved_statement_prints_who_approved_it(settled: dict[str, Any]):
     statement = settlements.compute(settled)
     statement = settlement_approve(actor=settled["approver"], statement=statement)
     document = document_generate(actor=settled["approver"], kind=KIND, object_id=statement.pk, language="en")
-    approver = settled["approver"]
-    assert flat(approver.get_full_name() or approver.get_username()) in flat(pdf_text(document))
+    text = flat(pdf_text(document))
+    # People are named by their full names, not their user names.
+    for person in (settled["approver"], settled["finance"]):
+        assert person.full_name and flat(person.full_name) in text and person.username not in text
 
 
 def test_another_vendor_gets_not_found_and_nothing_is_written(settled: dict[str, Any]):

@@ -214,8 +214,8 @@ def test_a_correction_of_a_locked_month_is_carried_into_the_next_month_once(sett
     assert april.lines[2]["inputs"] == {
         "period": "2026-03",
         "section": "share",
-        "locked": "966000",
-        "recomputed": "1165200",
+        "locked_to_provider": "966000",
+        "recomputed_to_provider": "1165200",
     }
     march.refresh_from_db()
     assert (march.status, march.net_payable_by_state) == ("approved", D(3_946_170))  # never edited

@@ -276,7 +276,10 @@ def test_a_year_is_imported_settled_locked_corrected_and_forecast_through_the_ap
     ]
     # What was locked and what it is now, signed from the provider's side (to the state is negative).
     adjustments = [line for line in body["lines"] if line["section"] == "adjustment"]
-    assert [(line["inputs"]["locked"], line["inputs"]["recomputed"]) for line in adjustments] == [
+    assert [
+        (line["inputs"]["locked_to_provider"], line["inputs"]["recomputed_to_provider"])
+        for line in adjustments
+    ] == [
         ("2000000", "2400000"),
         ("-7500000", "-8500000"),
     ]
