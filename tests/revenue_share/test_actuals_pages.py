@@ -42,6 +42,8 @@ def test_the_page_shows_the_form_the_uploads_the_pivot_and_the_kpis(world):
     assert html.count('data-testid="upload-status"') == 2
     reader = client_for(world["approver"]).get(page_url(world)).content.decode()
     assert 'data-testid="period-pivot"' in reader and 'data-testid="actuals-form"' not in reader
+    # No availability payment, so no table of availability failures.
+    assert 'data-testid="failure-table"' not in html
 
 
 def test_the_page_upload_shows_every_problem_in_a_table_and_imports_a_good_file(world):

@@ -15,6 +15,7 @@ from revenue_share.calculations import (
     PROVIDER,
     SHARE,
     STATE,
+    AvailabilityFailure,
     PaymentTerms,
     ServiceActual,
     SettlementInput,
@@ -306,3 +307,31 @@ def test_adjustment_lines_sum_to_the_difference(inputs, volumes, terms):
 def test_a_kpi_result_given_twice_is_refused():
     with pytest.raises(SettlementInputError, match="kpi_results"):
         settle(dataclasses.replace(MARCH, kpi_results=(("AV", D(98)), ("AV", D(99)))), TERMS)
+
+
+failures = st.lists(
+    st.builds(
+        AvailabilityFailure,
+        area=st.sampled_from(["PORTAL", "PAYMENT", "SEARCH"]),
+        weighting=st.decimals(min_value=D("0.5"), max_value=4, places=1),
+        missed_periods=st.decimals(min_value=0, max_value=800, places=1),
+        still_used=st.booleans(),
+        ratchet=st.sampled_from([D(1), D("1.5"), D(2)]),
+    ),
+    max_size=5,
+)
+
+
+@given(settlement_inputs, failures, st.decimals(min_value=0, max_value=10**9, places=0))
+def test_availability_deductions_keep_the_shares_exact_and_never_exceed_the_payment(inputs, failed, annual):
+    """Whatever the failures, the shares still add up to net revenue to the minor unit, and the month's
+    availability payment net of its deductions is never below zero (the cap line gives the excess back)."""
+    terms = parse_payment_terms(
+        [("availability", {"annual_payment": str(annual), "periods_per_year": 720, "total_weighting": "6"})]
+    )
+    statement = settle(dataclasses.replace(inputs, failures=tuple(failed), months=1), terms)
+    assert statement.provider_share + statement.state_share == statement.revenue.net_revenue
+    availability = [line for line in statement.lines if line.key.startswith("availability.")]
+    assert len(statement.lines_of("availability.deduction")) == len(failed)
+    assert sum((line.signed for line in availability), D(0)) >= 0
+    assert settle(dataclasses.replace(inputs, failures=tuple(failed), months=1), terms) == statement
