@@ -211,6 +211,7 @@ def _mount() -> None:
     from ppp.documents.api import router as documents_router
     from ppp.endpoints import router as platform_router
     from revenue_share.api import router as revenue_share_router
+    from revenue_share.api_catalogue import router as catalogue_router
     from revenue_share.api_forecast import router as forecast_router
     from revenue_share.api_settlements import router as settlements_router
 
@@ -221,6 +222,7 @@ def _mount() -> None:
     api.add_router("/revenue-share", revenue_share_router)
     api.add_router("/revenue-share", settlements_router)
     api.add_router("/revenue-share", forecast_router)
+    api.add_router("/revenue-share", catalogue_router)
 
 
 _mount()

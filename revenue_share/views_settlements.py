@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from contracts.models import Contract
 from contracts.permissions import belongs_to_vendor, can_prepare_contract
+from costing.forms import typed_number
 from ppp.errors import DomainError, NotFound, PermissionDenied
 from ppp.views import apply_domain_error, forbidden
 from revenue_share import settlement_selectors as selectors
@@ -255,7 +256,13 @@ def settlement_payment(request: HttpRequest, pk: int) -> HttpResponse:
     status = 400
     if form.is_valid():
         try:
-            payment_services.payment_record(actor=user, statement=statement, **form.cleaned_data)
+            payment_services.payment_record(
+                actor=user,
+                statement=statement,
+                amount=typed_number(form.cleaned_data["amount"]),  # "3.000.000" in Vietnamese
+                paid_on=form.cleaned_data["paid_on"],
+                reference=form.cleaned_data["reference"],
+            )
         except DomainError as error:
             apply_domain_error(form, error)
             status = error.status_code

@@ -167,7 +167,7 @@ def test_the_finance_officer_records_a_payment_on_the_statement_page(approved):
     page = finance.get(_detail(statement))
     assert 'data-testid="payment-form"' in page.text and "3.946.170" in page.text
     response = finance.post(
-        _payments_url(statement), {"amount": "3000000", "paid_on": today(), "reference": "UNC-1"}
+        _payments_url(statement), {"amount": "3.000.000", "paid_on": today(), "reference": "UNC-1"}
     )
     assert response.status_code == 302 and response["Location"] == _detail(statement)
     page = finance.get(_detail(statement))
