@@ -30,7 +30,11 @@ NAVIGATION: list[tuple[str, Any, frozenset[str] | None]] = [
         _("Settlements"),
         frozenset({Role.FINANCE_OFFICER, Role.APPROVER, Role.SIGNATORY}),
     ),
-    ("revenue_share:service_list", _("Services"), frozenset({Role.FINANCE_OFFICER, Role.APPROVER})),
+    (
+        "revenue_share:service_list",
+        _("Services"),
+        frozenset({Role.FINANCE_OFFICER, Role.APPROVER, Role.ADMINISTRATOR}),  # administrators keep tariffs
+    ),
     ("reviewer_queue", _("Review queue"), frozenset({Role.APPROVER})),
     ("audit_log", _("Audit log"), frozenset({Role.APPROVER, Role.ADMINISTRATOR})),
     ("organisations", _("Organisations"), frozenset({Role.ADMINISTRATOR})),

@@ -1,6 +1,7 @@
 """The shipped catalogue of digital public services with an illustrative tariff each (a provider's fee
-per online transaction, excluding VAT, from 2026-01-01). The figures are demo values that an agency
-replaces with its contract's tariffs; a tariff change is a new dated row, never an edit.
+per online transaction, excluding VAT, from 2026-01-01). The figures are demo values that a platform
+administrator replaces by recording tariff changes (services/catalogue.py): a new dated row, never
+an edit.
 
 Loaded by a data migration and, like the rule book, put back by `ensure_loaded` after the test suite's
 transactional tests empty every table."""
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-BASIS = "Illustrative demo tariff: replace with the contract's tariff schedule"
+BASIS = "Mức phí minh họa (dữ liệu mẫu): thay bằng biểu phí của hợp đồng"
 # code, name, English name, unit, English unit, sector, English sector, amount
 SERVICES: list[tuple[str, str, str, str, str, str, str, str]] = [
     ("HT-KS", "Đăng ký khai sinh", "Birth registration", "hồ sơ", "application",

@@ -290,3 +290,15 @@ def test_the_api_refuses_anonymous_unknown_bad_and_inactive(administrator):
     with assert_nothing_written():
         inactive = API.post("/services/HT-KS/tariffs", json=GOOD, user=administrator)
     assert (inactive.status_code, inactive.json()["code"]) == (409, "catalogue.service_inactive")
+
+
+def test_the_navigation_leads_administrators_and_finance_to_the_catalogue_but_not_vendors(administrator):
+    link = f'href="{reverse("revenue_share:service_list")}"'
+    for person, expected in (
+        (administrator, True),
+        (member(Role.FINANCE_OFFICER), True),
+        (member(Role.BID_PREPARER), False),
+    ):
+        page = client_for(person).get("/")
+        nav = page.text.split("<nav")[1].split("</nav>")[0]
+        assert (link in nav) is expected, person
