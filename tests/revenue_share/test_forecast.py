@@ -37,7 +37,7 @@ from tests.roles import client_for
 
 world, _media = base.world, base._media  # the fixtures
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.revenue_share.forecast_urls")]
+pytestmark = pytest.mark.django_db
 
 D = Decimal
 PLAN = ((2026, D(1_200_000_000)), (2027, D(1_200_000_000)), (2028, D(1_200_000_000)))

@@ -131,10 +131,6 @@ def test_another_vendor_gets_not_found_and_nothing_is_written(settled: dict[str,
     assert not Document.objects.exists()
 
 
-XLSX_URLS = "tests.revenue_share.settlement_xlsx_urls"
-
-
-@pytest.mark.urls(XLSX_URLS)
 def test_the_statement_xlsx_holds_numbers_with_formats(settled: dict[str, Any]):
     statement = settlements.compute(settled)
     client = client_for(settled["preparer"], "en")
@@ -180,7 +176,6 @@ def test_the_statement_xlsx_holds_numbers_with_formats(settled: dict[str, Any]):
     assert sum(Decimal(line[3]) for line in lines[:2]) - lines[2][3] == 3_946_170
 
 
-@pytest.mark.urls(XLSX_URLS)
 def test_the_xlsx_is_a_404_for_another_vendor(settled: dict[str, Any]):
     statement = settlements.compute(settled)
     client = client_for(settled["other_preparer"], "en")
@@ -189,7 +184,6 @@ def test_the_xlsx_is_a_404_for_another_vendor(settled: dict[str, Any]):
     assert response.status_code == 404
 
 
-@pytest.mark.urls(XLSX_URLS)
 def test_the_detail_page_links_the_xlsx_and_lists_the_documents(settled: dict[str, Any]):
     statement = settlements.compute(settled)
     response = client_for(settled["finance"], "en").get(f"/revenue-share/settlements/{statement.pk}/")
@@ -200,7 +194,6 @@ def test_the_detail_page_links_the_xlsx_and_lists_the_documents(settled: dict[st
     assert '<option value="revenue_share.settlement_statement">Settlement statement</option>' in page
 
 
-@pytest.mark.urls("tests.revenue_share.settlement_urls")
 def test_the_detail_page_links_the_workbook_and_the_workbook_downloads(settled: dict[str, Any]):
     """The project's own routes: the statement page links its workbook, which the finance officer
     downloads as an .xlsx with the provider's share 3,946,170 in the totals."""

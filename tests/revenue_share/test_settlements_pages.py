@@ -1,6 +1,6 @@
-"""The settlement pages (through tests/revenue_share/settlement_urls.py, until urls_settlements is
-included in revenue_share/urls.py) and the API router (mounted here on a NinjaAPI of its own with the
-project's domain error handler, until ppp/api.py mounts it): who sees what, compute, approve."""
+"""The settlement pages and the API router (mounted here on a NinjaAPI of its own with the project's
+domain error handler; ppp/api.py mounts the same router): who sees what, compute, approve, and the
+lists' constant number of queries."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from tests.roles import assert_nothing_written, client_for
 
 world, _media, settled, banded = base.world, base._media, base.settled, base.banded  # the fixtures
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.revenue_share.settlement_urls")]
+pytestmark = pytest.mark.django_db
 
 _api = NinjaAPI(urls_namespace="settlements-test")
 _api.add_router("", router)
