@@ -5,6 +5,7 @@ field). Numbers come in as Decimal, int or numeric text; floats, bools, NaN and 
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -117,3 +118,25 @@ def as_text(errors: Errors, field: str, value: Any, *, max_length: int, required
     if len(text) > max_length:
         errors.add(field, _("at most %(n)d characters") % {"n": max_length})
     return text
+
+
+def as_date(errors: Errors, field: str, value: Any, *, required: bool = True) -> dt.date | None:
+    """A date (a date, a datetime's day, or text YYYY-MM-DD) between 2000 and 2100, or an error."""
+    if value in (None, ""):
+        if required:
+            errors.add(field, _("This field is required."))
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        parsed = value
+    else:
+        try:
+            parsed = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            errors.add(field, _("must be a date written YYYY-MM-DD"))
+            return None
+    if not dt.date(2000, 1, 1) <= parsed <= dt.date(2100, 12, 31):
+        errors.add(field, _("must be between 2000 and 2100"))
+        return None
+    return parsed

@@ -25,6 +25,12 @@ class MoneyError(ValueError):
     """A value that cannot be money (float, NaN, infinite, text, unknown currency)."""
 
 
+def plain_text(value: Decimal) -> str:
+    """A Decimal as the API writes it: plain digits, no exponent, no trailing zeros ("1E+3" -> "1000",
+    "2.5000" -> "2.5")."""
+    return format(value.normalize(), "f")
+
+
 def minor_units(currency: str) -> int:
     try:
         return MINOR_UNITS[currency]

@@ -44,11 +44,11 @@ class TariffOut(Schema):
 
     @staticmethod
     def resolve_amount(obj: Any) -> str:
-        return format(obj.amount.normalize(), "f")
+        return money.plain_text(obj.amount)
 
     @staticmethod
     def resolve_vat_rate(obj: Any) -> str:
-        return format(obj.vat_rate.normalize(), "f")
+        return money.plain_text(obj.vat_rate)
 
 
 class ServiceOut(Schema):
@@ -192,11 +192,7 @@ class KpiMeasurementOut(Schema):
 
     @staticmethod
     def resolve_value(obj: KpiMeasurement) -> str:
-        return format(obj.value.normalize(), "f")
-
-
-def _figure(value: Decimal) -> str:
-    return format(value.normalize(), "f")
+        return money.plain_text(obj.value)
 
 
 class AvailabilityFailureOut(Schema):
@@ -215,15 +211,15 @@ class AvailabilityFailureOut(Schema):
 
     @staticmethod
     def resolve_weighting(obj: AvailabilityFailure) -> str:
-        return _figure(obj.weighting)
+        return money.plain_text(obj.weighting)
 
     @staticmethod
     def resolve_missed_periods(obj: AvailabilityFailure) -> str:
-        return _figure(obj.missed_periods)
+        return money.plain_text(obj.missed_periods)
 
     @staticmethod
     def resolve_ratchet(obj: AvailabilityFailure) -> str:
-        return _figure(obj.ratchet)
+        return money.plain_text(obj.ratchet)
 
 
 def _user(request: HttpRequest) -> User:

@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from ppp import money
 from ppp.models import User
 from ppp.schemas import ErrorOut, InSchema
 from revenue_share import selectors
@@ -43,11 +44,11 @@ class TariffChangedOut(Schema):
 
     @staticmethod
     def resolve_amount(obj: Tariff) -> str:
-        return format(obj.amount.normalize(), "f")
+        return money.plain_text(obj.amount)
 
     @staticmethod
     def resolve_vat_rate(obj: Tariff) -> str:
-        return format(obj.vat_rate.normalize(), "f")
+        return money.plain_text(obj.vat_rate)
 
 
 @router.post(

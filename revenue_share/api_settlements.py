@@ -6,11 +6,13 @@ payments that settle it. Amounts travel as strings."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from ppp import money
 from ppp.models import User
 from ppp.schemas import ErrorOut
 from revenue_share import settlement_selectors as selectors
@@ -50,7 +52,7 @@ class PaymentOut(Schema):
 
     @staticmethod
     def resolve_amount(obj: SettlementPayment) -> str:
-        return _amount(obj.amount)
+        return money.plain_text(obj.amount)
 
     @staticmethod
     def resolve_recorded_by(obj: SettlementPayment) -> str:
@@ -92,23 +94,23 @@ class StatementOut(Schema):
 
     @staticmethod
     def resolve_net_revenue(obj: SettlementStatement) -> str:
-        return _amount(obj.net_revenue)
+        return money.plain_text(obj.net_revenue)
 
     @staticmethod
     def resolve_provider_share(obj: SettlementStatement) -> str:
-        return _amount(obj.provider_share)
+        return money.plain_text(obj.provider_share)
 
     @staticmethod
     def resolve_state_share(obj: SettlementStatement) -> str:
-        return _amount(obj.state_share)
+        return money.plain_text(obj.state_share)
 
     @staticmethod
     def resolve_adjustments(obj: SettlementStatement) -> str:
-        return _amount(obj.adjustments)
+        return money.plain_text(obj.adjustments)
 
     @staticmethod
     def resolve_net_payable_by_state(obj: SettlementStatement) -> str:
-        return _amount(obj.net_payable_by_state)
+        return money.plain_text(obj.net_payable_by_state)
 
     @staticmethod
     def resolve_computed_by(obj: SettlementStatement) -> str:
@@ -126,28 +128,22 @@ class LedgerStatementOut(StatementOut):
 
     @staticmethod
     def resolve_paid(obj: SettlementStatement) -> str:
-        return _amount(getattr(obj, "paid", 0))
+        return money.plain_text(getattr(obj, "paid", Decimal(0)))
 
     @staticmethod
     def resolve_outstanding(obj: SettlementStatement) -> str | None:
         owed = getattr(obj, "outstanding", None)
-        return None if owed is None else _amount(owed)
+        return None if owed is None else money.plain_text(owed)
 
     @staticmethod
     def resolve_running_balance(obj: SettlementStatement) -> str | None:
         balance = getattr(obj, "running_balance", None)
-        return None if balance is None else _amount(balance)
+        return None if balance is None else money.plain_text(balance)
 
 
 class StatementDetailOut(StatementOut):
     lines: list[LineOut]
     band: dict[str, Any] | None
-
-
-def _amount(value: Any) -> str:
-    """A stored amount (already rounded to the minor unit) without the column's trailing zeros."""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _user(request: HttpRequest) -> User:

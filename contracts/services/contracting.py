@@ -39,7 +39,7 @@ from contracts.models import (
 from costing.calculations.receipts import canonical_json
 from ppp import audit, rules
 from ppp.errors import Conflict, PermissionDenied, ValidationFailed
-from ppp.fields import Errors, as_decimal, as_int, as_text
+from ppp.fields import Errors, as_date, as_decimal, as_int, as_text
 from ppp.models import Membership, Role, User
 from ppp.services import notify
 
@@ -91,27 +91,6 @@ def require_editable(actor: User, contract: Contract) -> None:
             _("A contract %(status)s cannot be changed; change it by an amendment.")
             % {"status": contract.get_status_display().lower()},
         )
-
-
-def _as_date(errors: Errors, field: str, value: Any, *, required: bool = True) -> dt.date | None:
-    if value in (None, ""):
-        if required:
-            errors.add(field, _("This field is required."))
-        return None
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        parsed = value
-    else:
-        try:
-            parsed = dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            errors.add(field, _("must be a date written YYYY-MM-DD"))
-            return None
-    if not dt.date(2000, 1, 1) <= parsed <= dt.date(2100, 12, 31):
-        errors.add(field, _("must be between 2000 and 2100"))
-        return None
-    return parsed
 
 
 def performance_security_range(contract: Contract) -> tuple[Decimal, Decimal, rules.Rule]:
@@ -179,7 +158,7 @@ def clean_terms(
             changes["contract_type"] = values["contract_type"]
     for name in ("start_date", "end_date"):
         if name in values:
-            changes[name] = _as_date(errors, name, values[name])
+            changes[name] = as_date(errors, name, values[name])
     if "performance_security_rate" in values:
         low, high, rule = performance_security_range(row)
         rate = as_decimal(
@@ -499,7 +478,7 @@ def milestones_save(*, actor: User, contract: Contract, milestones: list[dict[st
             child.add("name", _("must be an object"))
             continue
         name = as_text(child, "name", item.get("name"), max_length=300, required=True)
-        due = _as_date(child, "due_date", item.get("due_date"))
+        due = as_date(child, "due_date", item.get("due_date"))
         if due and row.start_date and row.end_date and not row.start_date <= due <= row.end_date:
             child.add("due_date", _("must fall within the contract's term"))
         amount = _amount(child, "amount", item.get("amount"), required=False)

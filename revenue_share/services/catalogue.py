@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from ppp import audit, money, permissions
 from ppp.errors import Conflict, PermissionDenied
-from ppp.fields import Errors, as_decimal, as_text
+from ppp.fields import Errors, as_date, as_decimal, as_text
 from ppp.models import User
 from revenue_share.models import Service, Tariff
 
@@ -38,26 +38,6 @@ AUDITED_FIELDS = ["service", "amount", "currency", "vat_rate", "valid_from", "va
 def can_change_tariffs(user: Any) -> bool:
     """Platform administrators maintain the shared catalogue."""
     return permissions.is_administrator(user)
-
-
-def _as_date(errors: Errors, field: str, value: Any) -> dt.date | None:
-    if value in (None, ""):
-        errors.add(field, _("This field is required."))
-        return None
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        parsed = value
-    else:
-        try:
-            parsed = dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            errors.add(field, _("must be a date written YYYY-MM-DD"))
-            return None
-    if not dt.date(2000, 1, 1) <= parsed <= dt.date(2100, 12, 31):
-        errors.add(field, _("must be between 2000 and 2100"))
-        return None
-    return parsed
 
 
 @transaction.atomic
@@ -83,7 +63,7 @@ def tariff_change(
     places = money.minor_units(currency)
     value = as_decimal(errors, "amount", amount, minimum=0, maximum=LARGEST_AMOUNT, places=places)
     rate = as_decimal(errors, "vat_rate", vat_rate, minimum=0, maximum=1, percent_words=True)
-    day = _as_date(errors, "valid_from", valid_from)
+    day = as_date(errors, "valid_from", valid_from)
     if day is not None and latest is not None and day <= latest.valid_from:
         errors.add(
             "valid_from",

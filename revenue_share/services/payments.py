@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from ppp import audit, money
 from ppp.errors import Conflict, PermissionDenied, ValidationFailed
-from ppp.fields import Errors, as_decimal, as_text
+from ppp.fields import Errors, as_date, as_decimal, as_text
 from ppp.models import User
 from revenue_share.models import SettlementPayment, SettlementStatement, SettlementStatus
 from revenue_share.services.settlements import can_compute_settlement
@@ -44,17 +44,9 @@ def outstanding(statement: SettlementStatement) -> Decimal:
 
 
 def _paid_on(errors: Errors, value: Any, approved: dt.date) -> dt.date | None:
-    if value in (None, ""):
-        errors.add("paid_on", _("This field is required."))
+    day = as_date(errors, "paid_on", value)
+    if day is None:
         return None
-    if isinstance(value, dt.date):
-        day = value
-    else:
-        try:
-            day = dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            errors.add("paid_on", _("must be a date written YYYY-MM-DD"))
-            return None
     if day < approved:
         errors.add("paid_on", _("must not be before the statement's approval (%(day)s)") % {"day": approved})
         return None

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ppp.money import MoneyError, allocate, format_amount, from_float, quantize, to_decimal
+from ppp.money import MoneyError, allocate, format_amount, from_float, plain_text, quantize, to_decimal
 
 # --- quantize -----------------------------------------------------------------------------------------
 
@@ -207,3 +207,17 @@ def test_non_negative_totals_give_non_negative_parts(total, weights, currency):
 )
 def test_format_amount(case, amount, currency, language, expected):
     assert format_amount(Decimal(amount), currency, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("1E+3", "1000"),
+        ("2.5000", "2.5"),
+        ("946170.0000", "946170"),
+        ("-7000000.0000", "-7000000"),
+        ("0.0000", "0"),
+    ],
+)
+def test_plain_text_has_no_exponent_and_no_trailing_zeros(value, text):
+    assert plain_text(Decimal(value)) == text
