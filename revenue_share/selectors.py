@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from contracts.models import Contract
+from contracts.models import Contract, MechanismKind
 from contracts.selectors import contract_get_for, contract_list_for
 from ppp.errors import NotFound
 from ppp.models import User
@@ -161,3 +161,8 @@ def period_actual_pivot_for(*, user: User, contract: Contract) -> ActualsPivot:
         valid_volume=sum(volumes),
         gross_collections=sum(collections, Decimal(0)),
     )
+
+
+def has_availability_payment(*, contract: Contract) -> bool:
+    """Whether the contract pays for availability (so it has availability failures to import)."""
+    return contract.mechanisms.filter(kind=MechanismKind.AVAILABILITY).exists()

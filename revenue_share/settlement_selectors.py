@@ -96,16 +96,24 @@ class LedgerRow:
     running_balance: Decimal | None
 
 
+def outstanding_after(statement: SettlementStatement, payments: list[SettlementPayment]) -> Decimal | None:
+    """What is still to be paid on an approved statement after `payments` (None for a draft)."""
+    if statement.status != SettlementStatus.APPROVED:
+        return None
+    return statement.net_payable_by_state - sum((payment.amount for payment in payments), Decimal(0))
+
+
 def settlement_ledger_for(*, user: User, contract: Contract) -> list[LedgerRow]:
     balance = Decimal(0)
     rows = []
     for statement in settlement_list_for(user=user, contract=contract):
-        paid = sum((payment.amount for payment in statement.payments.all()), Decimal(0))
+        payments = list(statement.payments.all())
+        paid = sum((payment.amount for payment in payments), Decimal(0))
         running: Decimal | None = None
-        owed: Decimal | None = None
-        if statement.status == SettlementStatus.APPROVED:
-            balance += statement.net_payable_by_state - paid
-            running, owed = balance, statement.net_payable_by_state - paid
+        owed = outstanding_after(statement, payments)
+        if owed is not None:
+            balance += owed
+            running = balance
         rows.append(
             LedgerRow(
                 statement=statement,

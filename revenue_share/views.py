@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from contracts.models import Contract, MechanismKind
+from contracts.models import Contract
 from contracts.permissions import belongs_to_vendor, can_prepare_contract
 from ppp.errors import DomainError, NotFound, PermissionDenied
 from ppp.views import apply_domain_error, forbidden
@@ -117,7 +117,7 @@ def actuals(request: HttpRequest, pk: int) -> HttpResponse:
         "pivot": selectors.period_actual_pivot_for(user=user, contract=contract),  # type: ignore[arg-type]
         "kpis": _kpi_table(contract, list(selectors.kpi_measurement_list_for(user=user, contract=contract))),  # type: ignore[arg-type]
         "failures": list(selectors.availability_failure_list_for(user=user, contract=contract)),  # type: ignore[arg-type]
-        "has_availability": contract.mechanisms.filter(kind=MechanismKind.AVAILABILITY).exists(),
+        "has_availability": selectors.has_availability_payment(contract=contract),
     }
     return render(request, "revenue_share/actuals.html", context, status=status)
 

@@ -4,7 +4,6 @@ running balance) and one statement (its lines with rule and inputs, the approve 
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -24,7 +23,7 @@ from ppp.errors import DomainError, NotFound, PermissionDenied
 from ppp.views import apply_domain_error, forbidden
 from revenue_share import settlement_selectors as selectors
 from revenue_share.charts import shares_chart
-from revenue_share.models import SettlementStatement, SettlementStatus
+from revenue_share.models import SettlementStatement
 from revenue_share.rules import condition_text, rule_text, side_text
 from revenue_share.services import payments as payment_services
 from revenue_share.services import settlements as services
@@ -202,11 +201,8 @@ def _detail_context(
 
 def _payment_context(user: Any, statement: SettlementStatement, form: PaymentForm | None) -> dict[str, Any]:
     payments = selectors.payment_list_for(user=user, statement=statement)
-    if statement.status != SettlementStatus.APPROVED:
-        return {"payments": payments, "outstanding": None, "payment_form": None}
-    paid = sum((payment.amount for payment in payments), Decimal(0))
-    owed = statement.net_payable_by_state - paid
-    may_record = owed != 0 and payment_services.can_record_payment(user, statement)
+    owed = selectors.outstanding_after(statement, payments)
+    may_record = owed not in (None, 0) and payment_services.can_record_payment(user, statement)
     return {
         "payments": payments,
         "outstanding": owed,
